@@ -1,0 +1,7 @@
+package org.gan4j.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "bench", description = "Benchmarks that print figures.", subcommands = {BenchStep.class})
+final class BenchCommand {
+}

@@ -1,0 +1,132 @@
+package org.gan4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.gan4j.config.ConfigLoader;
+import org.gan4j.config.ExperimentConfig;
+import org.gan4j.data.BatchLoader;
+import org.gan4j.nn.Versions;
+import org.gan4j.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "step", description = "Time full training steps and compare with this machine's sgemm rate.")
+final class BenchStep implements Callable<Integer> {
+    @Option(names = "--config", required = true, paramLabel = "FILE")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--steps", defaultValue = "30", description = "Timed steps after warm-up (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (steps <= 0 || warmup < 0) {
+            throw new org.gan4j.config.UserError("--steps must be > 0 and --warmup >= 0, got " + steps + " and " + warmup);
+        }
+        ExperimentConfig cfg = ConfigLoader.load(config, overrides);
+        Trainer trainer = Trainer.detached(cfg);
+        long flops = trainer.flopsPerStep();
+        double sgemm = sgemmGflops();
+        Map<String, Object> r = new LinkedHashMap<>();
+        try (BatchLoader loader = trainer.loader()) {
+            for (int i = 0; i < warmup; i++) {
+                trainer.stepOnce(loader);
+            }
+            long rssStart = rssKb("VmRSS");
+            // RSS is sampled at 10% and at the end: growth after the first tenth is what leaks.
+            long rssTenth = rssStart;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                trainer.stepOnce(loader);
+                if (i == steps / 10) {
+                    rssTenth = rssKb("VmRSS");
+                }
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            long rssEnd = rssKb("VmRSS");
+            double msPerStep = 1000 * secs / steps;
+            double images = (double) cfg.train().batchSize() * cfg.train().nCritic() * steps / secs;
+            double gflops = flops * (steps / secs) / 1e9;
+            r.put("config", config.toString());
+            r.put("batch_size", cfg.train().batchSize());
+            r.put("steps", steps);
+            r.put("threads", torch.get_num_threads());
+            r.put("ms_per_step", round(msPerStep));
+            r.put("images_per_s", round(images));
+            r.put("gflop_per_step", round(flops / 1e9));
+            r.put("achieved_gflops", round(gflops));
+            r.put("sgemm_gflops", round(sgemm));
+            r.put("efficiency", round(gflops / sgemm));
+            r.put("rss_mb_start", rssStart / 1024);
+            r.put("rss_mb_at_10pct", rssTenth / 1024);
+            r.put("rss_mb_end", rssEnd / 1024);
+            r.put("rss_growth_after_10pct", round((rssEnd - rssTenth) / (double) Math.max(1, rssTenth)));
+            r.put("peak_rss_mb", rssKb("VmHWM") / 1024);
+            r.put("versions", Versions.all());
+        }
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+        } else {
+            r.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-24s %s%n", k, v));
+        }
+        return 0;
+    }
+
+    /** Best of several 2048x2048 float matrix products on all threads, in GFLOP/s. */
+    static double sgemmGflops() {
+        int n = 2048;
+        double best = 0;
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor a = torch.randn(n, n);
+            Tensor b = torch.randn(n, n);
+            torch.mm(a, b);
+            for (int i = 0; i < 8; i++) {
+                long t0 = System.nanoTime();
+                Tensor c = torch.mm(a, b);
+                c.data_ptr_float(); // make sure the product is complete
+                double s = (System.nanoTime() - t0) / 1e9;
+                best = Math.max(best, 2.0 * n * n * n / s / 1e9);
+            }
+        }
+        return best;
+    }
+
+    /** A field of /proc/self/status in kB (0 where there is no /proc). */
+    static long rssKb(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,42 @@
+package org.gan4j.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.gan4j.config.Choices;
+import org.gan4j.config.UserError;
+import org.gan4j.data.Fetcher;
+import org.gan4j.data.ImageDatasets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "fetch", description = "Download a dataset's four IDX files and verify their checksums.")
+final class DataFetch implements Callable<Integer> {
+    @Parameters(paramLabel = "DATASET", description = "mnist or fashion-mnist")
+    String dataset;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Root directory (default: ~/.gan4j/data); files go to DIR/<dataset>/.")
+    Path dir;
+
+    @Option(names = "--mirror", paramLabel = "URL", description = "Fetch from this base URL instead of the usual mirrors.")
+    String mirror;
+
+    @Override
+    public Integer call() {
+        Choices.Dataset d;
+        try {
+            d = Choices.Dataset.valueOf(dataset.toUpperCase().replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("data fetch: unknown dataset '" + dataset + "' (allowed: mnist, fashion-mnist)");
+        }
+        Fetcher.Source src = Fetcher.source(d);
+        if (mirror != null) {
+            src = new Fetcher.Source(src.name(), List.of(mirror.endsWith("/") ? mirror : mirror + "/"), src.md5());
+        }
+        Path root = dir != null ? dir : ImageDatasets.defaultRoot();
+        new Fetcher().fetch(src, root.resolve(d.toString()), System.out::println);
+        System.out.println(d + " ready in " + root.resolve(d.toString()));
+        return 0;
+    }
+}

@@ -1,0 +1,52 @@
+package org.gan4j.cli;
+
+import java.io.PrintWriter;
+import org.gan4j.config.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The gan4j command line. User errors end in one line on stderr and exit code 2. */
+@Command(name = "gan4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Generative Adversarial Networks on libtorch.",
+        subcommands = {TrainCommand.class, SampleCommand.class, BenchCommand.class, DataCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+    public static final int USER_ERROR = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (for tests). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            Throwable t = e;
+            while (t != null && !(t instanceof UserError)) {
+                t = t.getCause();
+            }
+            if (t != null) {
+                PrintWriter err = cmd.getErr();
+                err.println("gan4j: " + t.getMessage());
+                err.flush();
+                return USER_ERROR;
+            }
+            throw e;
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("gan4j: " + e.getMessage());
+            err.flush();
+            return USER_ERROR;
+        });
+        return cli.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"gan4j " + org.gan4j.nn.Versions.gan4j() + " (libtorch presets "
+                    + org.gan4j.nn.Versions.pytorchPresets() + ")"};
+        }
+    }
+}

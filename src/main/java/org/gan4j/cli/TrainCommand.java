@@ -1,0 +1,76 @@
+package org.gan4j.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.gan4j.config.ConfigLoader;
+import org.gan4j.config.ExperimentConfig;
+import org.gan4j.config.UserError;
+import org.gan4j.train.Checkpoint;
+import org.gan4j.train.Progress;
+import org.gan4j.train.RunDir;
+import org.gan4j.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", description = "Train a GAN from a YAML experiment config.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "Experiment config (YAML).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. train.steps=500.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<name>, never reused).")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its latest checkpoint.")
+    Path resume;
+
+    @Override
+    public Integer call() {
+        Trainer trainer;
+        RunDir dir;
+        if (resume != null) {
+            dir = new RunDir(resume);
+            if (!java.nio.file.Files.isRegularFile(dir.latest())) {
+                throw new UserError("--resume " + resume + ": no checkpoint at " + dir.latest());
+            }
+            ExperimentConfig saved = Checkpoint.header(dir.latest()).config(dir.latest().toString());
+            ExperimentConfig cfg = saved;
+            if (config != null || !overrides.isEmpty()) {
+                cfg = config != null ? ConfigLoader.load(config, overrides)
+                        : ConfigLoader.fromYaml(dir.latest().toString(), ConfigLoader.toYaml(saved), overrides);
+                List<String> diff = ConfigDiff.changed(saved, cfg);
+                diff.remove("train.steps"); // extending a run is allowed
+                if (!diff.isEmpty()) {
+                    throw new UserError("--resume " + resume + ": config differs from the run's in " + diff
+                            + "; start a new run instead");
+                }
+            }
+            trainer = Trainer.resume(dir, cfg);
+            System.out.println("resuming " + dir.root() + " at step " + trainer.step());
+        } else {
+            if (config == null) {
+                throw new UserError("train: give --config FILE (or --resume DIR)");
+            }
+            ExperimentConfig cfg = ConfigLoader.load(config, overrides);
+            if (out != null) {
+                dir = new RunDir(out);
+                if (dir.inUse()) {
+                    throw new UserError("--out " + out + ": already holds files; use --resume " + out
+                            + " to continue that run, or another directory");
+                }
+            } else {
+                dir = RunDir.fresh(Path.of("runs", cfg.name()));
+            }
+            trainer = Trainer.start(cfg, dir);
+            System.out.println("training " + cfg.name() + " into " + dir.root());
+        }
+        trainer.run(System.out, Progress.isTerminal());
+        System.out.println("done: " + trainer.step() + " steps; checkpoint " + dir.latest()
+                + ", samples in " + dir.samples() + ", plots in " + dir.plots());
+        return 0;
+    }
+}

@@ -1,0 +1,108 @@
+package org.gan4j.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The closed sets a config chooses from, spelled in YAML as lower-case with dashes. */
+public final class Choices {
+    private Choices() {
+    }
+
+    /** Parses a YAML spelling into an enum constant, naming the allowed set when it fails. */
+    static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {
+        for (E e : type.getEnumConstants()) {
+            if (spell(e).equals(value)) {
+                return e;
+            }
+        }
+        throw new ConfigException(field + ": unknown value '" + value + "' (allowed: "
+                + Arrays.stream(type.getEnumConstants()).map(Choices::spell)
+                        .collect(Collectors.joining(", ")) + ")");
+    }
+
+    static String spell(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public enum Dataset {
+        MNIST, FASHION_MNIST, RING8, GRID25;
+
+        @JsonCreator
+        static Dataset of(String s) {
+            return parse(Dataset.class, "data.dataset", s);
+        }
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return spell(this);
+        }
+
+        public boolean isToy() {
+            return this == RING8 || this == GRID25;
+        }
+    }
+
+    public enum Architecture {
+        MLP, DCGAN28, TOY_MLP;
+
+        @JsonCreator
+        static Architecture of(String s) {
+            return parse(Architecture.class, "model.architecture", s);
+        }
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return spell(this);
+        }
+    }
+
+    public enum Loss {
+        MINIMAX, NON_SATURATING, LEAST_SQUARES;
+
+        @JsonCreator
+        static Loss of(String s) {
+            return parse(Loss.class, "objective.loss", s);
+        }
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return spell(this);
+        }
+    }
+
+    public enum OptimizerKind {
+        ADAM, RMSPROP, SGD;
+
+        @JsonCreator
+        static OptimizerKind of(String s) {
+            return parse(OptimizerKind.class, "optimizer name", s);
+        }
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return spell(this);
+        }
+    }
+
+    public enum DeviceKind {
+        AUTO, CPU, CUDA;
+
+        @JsonCreator
+        static DeviceKind of(String s) {
+            return parse(DeviceKind.class, "device", s);
+        }
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return spell(this);
+        }
+    }
+}

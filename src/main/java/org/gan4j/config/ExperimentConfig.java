@@ -1,0 +1,94 @@
+package org.gan4j.config;
+
+import org.gan4j.config.Choices.Architecture;
+import org.gan4j.config.Choices.Dataset;
+import org.gan4j.config.Choices.DeviceKind;
+import org.gan4j.config.Choices.Loss;
+import org.gan4j.config.Choices.OptimizerKind;
+
+/**
+ * A complete, validated experiment: what {@code config.yaml} in a run directory holds.
+ * Defaults live in {@code defaults.yaml} beside this class; {@link ConfigLoader} merges a user's
+ * file over them, so every field here is set.
+ */
+public record ExperimentConfig(String name, long seed, DeviceKind device, Data data, Model model,
+                               Objective objective, Train train, Log log) {
+
+    /** Where the images come from; {@code path} null means the standard search order. */
+    public record Data(Dataset dataset, String path, int limit, int toySamples, int prefetch) {
+    }
+
+    /** Generator and discriminator; {@code width} scales the hidden sizes of the MLP families. */
+    public record Model(Architecture architecture, int zDim, int width, double dropout) {
+    }
+
+    public record Objective(Loss loss) {
+    }
+
+    /** One network's optimizer. Adam's defaults follow Radford et al. 2015 (lr 2e-4, beta1 0.5). */
+    public record Optimizer(OptimizerKind name, double lr, double beta1, double beta2,
+                            double momentum, double alpha, double eps) {
+    }
+
+    public record Train(int steps, int batchSize, int nCritic, Optimizer optimizerG,
+                        Optimizer optimizerD, int threads) {
+    }
+
+    /** Intervals in steps; 0 switches an event off. */
+    public record Log(int every, int sampleEvery, int checkpointEvery, int samples) {
+    }
+
+    void validate() {
+        positive("seed", seed, true);
+        positive("data.limit", data.limit, true);
+        positive("data.toy_samples", data.toySamples, false);
+        positive("data.prefetch", data.prefetch, false);
+        positive("model.z_dim", model.zDim, false);
+        positive("model.width", model.width, false);
+        if (model.dropout < 0 || model.dropout >= 1) {
+            throw new ConfigException("model.dropout: must be in [0, 1), got " + model.dropout);
+        }
+        positive("train.steps", train.steps, false);
+        positive("train.batch_size", train.batchSize, false);
+        positive("train.n_critic", train.nCritic, false);
+        positive("train.threads", train.threads, true);
+        optimizer("train.optimizer_g", train.optimizerG);
+        optimizer("train.optimizer_d", train.optimizerD);
+        positive("log.every", log.every, true);
+        positive("log.sample_every", log.sampleEvery, true);
+        positive("log.checkpoint_every", log.checkpointEvery, true);
+        positive("log.samples", log.samples, false);
+        boolean toyModel = model.architecture == Architecture.TOY_MLP;
+        if (toyModel != data.dataset.isToy()) {
+            throw new ConfigException("model.architecture: '" + model.architecture
+                    + "' cannot take data.dataset '" + data.dataset + "' ("
+                    + (data.dataset.isToy() ? "2-D points need toy-mlp" : "28x28 images need mlp or dcgan28")
+                    + ")");
+        }
+    }
+
+    private static void optimizer(String field, Optimizer o) {
+        if (!(o.lr > 0) || Double.isInfinite(o.lr)) {
+            throw new ConfigException(field + ".lr: must be > 0, got " + o.lr);
+        }
+        if (o.beta1 < 0 || o.beta1 >= 1) {
+            throw new ConfigException(field + ".beta1: must be in [0, 1), got " + o.beta1);
+        }
+        if (o.beta2 < 0 || o.beta2 >= 1) {
+            throw new ConfigException(field + ".beta2: must be in [0, 1), got " + o.beta2);
+        }
+        if (o.momentum < 0) {
+            throw new ConfigException(field + ".momentum: must be >= 0, got " + o.momentum);
+        }
+        if (!(o.eps > 0)) {
+            throw new ConfigException(field + ".eps: must be > 0, got " + o.eps);
+        }
+    }
+
+    private static void positive(String field, long value, boolean zeroAllowed) {
+        if (value < 0 || (!zeroAllowed && value == 0)) {
+            throw new ConfigException(field + ": must be " + (zeroAllowed ? ">= 0" : "> 0")
+                    + ", got " + value);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package org.gan4j.data;
+
+import org.gan4j.config.ExperimentConfig;
+
+/** Loads the dataset an experiment names. */
+public final class Datasets {
+    private Datasets() {
+    }
+
+    public static Dataset load(ExperimentConfig config) {
+        ExperimentConfig.Data d = config.data();
+        return switch (d.dataset()) {
+            case MNIST, FASHION_MNIST -> ImageDatasets.loadTrain(d.dataset(), d.path(), d.limit());
+            case RING8 -> ToyMixtures.ring8(d.toySamples(), config.seed());
+            case GRID25 -> ToyMixtures.grid25(d.toySamples(), config.seed());
+        };
+    }
+}

@@ -1,0 +1,26 @@
+package org.gan4j.models;
+
+import org.bytedeco.pytorch.Tensor;
+import org.gan4j.nn.Layers;
+import org.gan4j.nn.Sequential;
+
+/**
+ * DCGAN discriminator for 28x28x1 (Radford et al. 2015): 5x5 stride-2 convs 1->64 (14x14)
+ * ->128 (7x7), each followed by LeakyReLU(0.2) and dropout, then dense 6272 -> 1 logit.
+ */
+public final class DcganDiscriminator28 extends Discriminator {
+    private final Sequential net;
+
+    public DcganDiscriminator28(double dropout) {
+        net = child("net", new Sequential(
+                Layers.conv2d(1, 64, 5, 2, 2), Layers.leakyRelu(0.2), Layers.dropout(dropout),
+                Layers.conv2d(64, 128, 5, 2, 2), Layers.leakyRelu(0.2), Layers.dropout(dropout),
+                Layers.flatten(), Layers.linear(128 * 7 * 7, 1)));
+        Init.dcgan(this);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return net.forward(x).view(-1);
+    }
+}

@@ -1,0 +1,31 @@
+package org.gan4j.models;
+
+import org.bytedeco.pytorch.Tensor;
+import org.gan4j.nn.Layers;
+import org.gan4j.nn.Sequential;
+
+/**
+ * DCGAN generator for 28x28x1 (Radford et al. 2015, arXiv:1511.06434), in the layout of
+ * TensorFlow's DCGAN tutorial: z -> dense 7x7x256, BN, LeakyReLU -> 5x5 transposed convs
+ * 256->128 (stride 1, 7x7), 128->64 (stride 2, 14x14), 64->1 (stride 2, 28x28), tanh.
+ * Weights init N(0, 0.02), BN scale N(1, 0.02), as in the paper.
+ */
+public final class DcganGenerator28 extends Generator {
+    private final Sequential net;
+
+    public DcganGenerator28(int zDim) {
+        super(zDim, 1, 28, 28);
+        net = child("net", new Sequential(
+                Layers.linear(zDim, 7 * 7 * 256), Layers.batchNorm(7 * 7 * 256), Layers.leakyRelu(0.2),
+                Layers.reshape(256, 7, 7),
+                Layers.convTranspose2d(256, 128, 5, 1, 2, 0), Layers.batchNorm(128), Layers.leakyRelu(0.2),
+                Layers.convTranspose2d(128, 64, 5, 2, 2, 1), Layers.batchNorm(64), Layers.leakyRelu(0.2),
+                Layers.convTranspose2d(64, 1, 5, 2, 2, 1), Layers.tanh()));
+        Init.dcgan(this);
+    }
+
+    @Override
+    public Tensor forward(Tensor z) {
+        return net.forward(z);
+    }
+}

@@ -1,0 +1,33 @@
+package org.gan4j.models;
+
+import org.gan4j.config.ExperimentConfig;
+
+/** Builds the generator and discriminator an experiment names. */
+public final class Models {
+    private Models() {
+    }
+
+    /** A generator with the discriminator trained against it. */
+    public record Pair(Generator g, Discriminator d) {
+    }
+
+    public static Pair build(ExperimentConfig.Model m) {
+        return new Pair(generator(m), discriminator(m));
+    }
+
+    public static Generator generator(ExperimentConfig.Model m) {
+        return switch (m.architecture()) {
+            case MLP -> new MlpGenerator(m.zDim(), m.width(), true, 1, 28, 28);
+            case DCGAN28 -> new DcganGenerator28(m.zDim());
+            case TOY_MLP -> new MlpGenerator(m.zDim(), m.width(), false, 2);
+        };
+    }
+
+    public static Discriminator discriminator(ExperimentConfig.Model m) {
+        return switch (m.architecture()) {
+            case MLP -> new MlpDiscriminator(28 * 28, m.width());
+            case DCGAN28 -> new DcganDiscriminator28(m.dropout());
+            case TOY_MLP -> new MlpDiscriminator(2, m.width());
+        };
+    }
+}

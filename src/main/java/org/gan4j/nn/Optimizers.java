@@ -1,0 +1,52 @@
+package org.gan4j.nn;
+
+import org.bytedeco.pytorch.Adam;
+import org.bytedeco.pytorch.AdamOptions;
+import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.RMSprop;
+import org.bytedeco.pytorch.RMSpropOptions;
+import org.bytedeco.pytorch.SGD;
+import org.bytedeco.pytorch.SGDOptions;
+import org.bytedeco.pytorch.TensorVector;
+import org.gan4j.config.ExperimentConfig;
+
+/** The one place optimizer options are filled in. */
+public final class Optimizers {
+    private Optimizers() {
+    }
+
+    public static Optimizer create(Net net, ExperimentConfig.Optimizer o) {
+        TensorVector params = net.parameters();
+        return switch (o.name()) {
+            case ADAM -> new Adam(params, adamOptions(o.lr(), o.beta1(), o.beta2(), o.eps()));
+            case RMSPROP -> {
+                RMSpropOptions opts = new RMSpropOptions(o.lr());
+                opts.alpha().put(o.alpha());
+                opts.eps().put(o.eps());
+                opts.momentum().put(o.momentum());
+                yield new RMSprop(params, opts);
+            }
+            case SGD -> {
+                SGDOptions opts = new SGDOptions(o.lr());
+                opts.momentum().put(o.momentum());
+                yield new SGD(params, opts);
+            }
+        };
+    }
+
+    /**
+     * Adam's options. {@code betas()} is a raw view of a C++ {@code std::tuple<double,double>},
+     * which libstdc++ lays out last element first: index 0 is beta2, index 1 is beta1.
+     */
+    public static AdamOptions adamOptions(double lr, double beta1, double beta2, double eps) {
+        AdamOptions opts = new AdamOptions(lr);
+        opts.betas().put(0, beta2).put(1, beta1);
+        opts.eps().put(eps);
+        return opts;
+    }
+
+    /** Reads (beta1, beta2) back from options, undoing the tuple's layout. */
+    public static double[] adamBetas(AdamOptions opts) {
+        return new double[] {opts.betas().get(1), opts.betas().get(0)};
+    }
+}

@@ -1,0 +1,32 @@
+package org.gan4j.nn;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/** Copies between Java arrays and CPU float tensors. */
+public final class Tensors {
+    private Tensors() {
+    }
+
+    /** A new float tensor of {@code shape} holding {@code values} (row-major). */
+    public static Tensor fromFloats(float[] values, long... shape) {
+        Tensor t = torch.empty(shape);
+        t.data_ptr_float().put(values);
+        return t;
+    }
+
+    /** A new long tensor holding {@code values}. */
+    public static Tensor fromInts(int[] values) {
+        Tensor t = torch.empty(values.length).toType(torch.ScalarType.Int);
+        t.data_ptr_int().put(values);
+        return t.toType(torch.ScalarType.Long);
+    }
+
+    /** The values of a tensor as floats, moved to CPU and made contiguous first. */
+    public static float[] toFloats(Tensor t) {
+        Tensor c = t.detach().cpu().toType(torch.ScalarType.Float).contiguous();
+        float[] out = new float[(int) c.numel()];
+        c.data_ptr_float().get(out);
+        return out;
+    }
+}

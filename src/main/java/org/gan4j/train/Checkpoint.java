@@ -1,0 +1,159 @@
+package org.gan4j.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.OutputArchive;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.gan4j.config.ConfigLoader;
+import org.gan4j.config.ExperimentConfig;
+import org.gan4j.data.DataException;
+import org.gan4j.models.Discriminator;
+import org.gan4j.models.Generator;
+import org.gan4j.nn.Versions;
+
+/**
+ * A self-describing training checkpoint: one libtorch archive holding G, D, both optimizers'
+ * state and a JSON header (format, step, the full config, versions). Randomness is derived from
+ * (seed, step), so the step is all the RNG state a resume needs. Written to a temporary file
+ * and renamed, so a crash never leaves a half-written checkpoint behind.
+ */
+public final class Checkpoint {
+    public static final int FORMAT = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a checkpoint says about itself. */
+    public record Header(int format, long step, String configYaml, Map<String, String> versions,
+                         String created) {
+        public ExperimentConfig config(String where) {
+            return ConfigLoader.parse(where, configYaml);
+        }
+    }
+
+    private Checkpoint() {
+    }
+
+    public static void save(Path file, long step, ExperimentConfig config, Generator g,
+                            Discriminator d, Optimizer optG, Optimizer optD) {
+        OutputArchive root = new OutputArchive();
+        root.write("G", module(g));
+        root.write("D", module(d));
+        if (optG != null) {
+            OutputArchive o = new OutputArchive();
+            optG.save(o);
+            root.write("opt_g", o);
+        }
+        if (optD != null) {
+            OutputArchive o = new OutputArchive();
+            optD.save(o);
+            root.write("opt_d", o);
+        }
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("format", FORMAT);
+        header.put("step", step);
+        header.put("config_yaml", ConfigLoader.toYaml(config));
+        header.put("versions", Versions.all());
+        header.put("created", Instant.now().toString());
+        try {
+            root.write("header", bytes(JSON.writeValueAsBytes(header)));
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            root.save_to(tmp.toString());
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads the header only. */
+    public static Header header(Path file) {
+        return header(file, open(file));
+    }
+
+    /** Loads weights (and optimizer state where given) into already-built modules. */
+    public static Header load(Path file, Generator g, Discriminator d, Optimizer optG, Optimizer optD) {
+        InputArchive root = open(file);
+        Header h = header(file, root);
+        InputArchive a = new InputArchive();
+        root.read("G", a);
+        g.load(a);
+        if (d != null) {
+            InputArchive b = new InputArchive();
+            root.read("D", b);
+            d.load(b);
+        }
+        if (optG != null) {
+            InputArchive o = new InputArchive();
+            root.read("opt_g", o);
+            optG.load(o);
+        }
+        if (optD != null) {
+            InputArchive o = new InputArchive();
+            root.read("opt_d", o);
+            optD.load(o);
+        }
+        return h;
+    }
+
+    private static InputArchive open(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new DataException(file + ": no such checkpoint file");
+        }
+        InputArchive root = new InputArchive();
+        try {
+            root.load_from(file.toString());
+        } catch (RuntimeException e) {
+            throw new DataException(file + ": not a gan4j checkpoint (" + firstLine(e.getMessage()) + ")");
+        }
+        return root;
+    }
+
+    private static Header header(Path file, InputArchive root) {
+        Tensor t = new Tensor();
+        if (!root.try_read("header", t)) {
+            throw new DataException(file + ": not a gan4j checkpoint (no header)");
+        }
+        byte[] b = new byte[(int) t.numel()];
+        t.data_ptr_byte().get(b);
+        try {
+            Map<?, ?> m = JSON.readValue(new String(b, StandardCharsets.UTF_8), Map.class);
+            int format = ((Number) m.get("format")).intValue();
+            if (format != FORMAT) {
+                throw new DataException(file + ": checkpoint format " + format
+                        + " is not supported (this gan4j reads format " + FORMAT + ")");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, String> versions = (Map<String, String>) m.get("versions");
+            return new Header(format, ((Number) m.get("step")).longValue(), (String) m.get("config_yaml"),
+                    versions, (String) m.get("created"));
+        } catch (IOException | ClassCastException | NullPointerException e) {
+            throw new DataException(file + ": checkpoint header is corrupt");
+        }
+    }
+
+    private static OutputArchive module(org.bytedeco.pytorch.Module m) {
+        OutputArchive a = new OutputArchive();
+        m.save(a);
+        return a;
+    }
+
+    private static Tensor bytes(byte[] b) {
+        Tensor t = torch.empty(b.length).toType(torch.ScalarType.Byte);
+        t.data_ptr_byte().put(b);
+        return t;
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "unreadable" : s.lines().findFirst().orElse("unreadable");
+    }
+}

@@ -1,0 +1,306 @@
+package org.gan4j.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.gan4j.config.ConfigLoader;
+import org.gan4j.config.ExperimentConfig;
+import org.gan4j.data.BatchLoader;
+import org.gan4j.data.Dataset;
+import org.gan4j.data.Datasets;
+import org.gan4j.data.ToyMixtures;
+import org.gan4j.models.Discriminator;
+import org.gan4j.models.Generator;
+import org.gan4j.models.Models;
+import org.gan4j.nn.Devices;
+import org.gan4j.nn.Optimizers;
+import org.gan4j.nn.Params;
+import org.gan4j.nn.Seeds;
+import org.gan4j.nn.Tensors;
+import org.gan4j.objectives.GanLoss;
+import org.gan4j.viz.Images;
+import org.gan4j.viz.Plots;
+
+/**
+ * The alternating GAN loop: {@code n_critic} discriminator steps, then one generator step,
+ * with events (metrics row, sample grid, checkpoint) at their intervals. Knows no specific
+ * loss: the objective is a {@link GanLoss}. Each step runs in its own native-memory scope and
+ * draws its randomness from (seed, step), so memory stays flat and a resumed run is bitwise
+ * the run that never stopped.
+ */
+public final class Trainer {
+    private final ExperimentConfig config;
+    private final RunDir dir;
+    private final Device device;
+    private final Generator g;
+    private final Discriminator d;
+    private final Optimizer optG;
+    private final Optimizer optD;
+    private final GanLoss loss;
+    private final Dataset data;
+    private final Tensor fixedNoise;
+    private long step;
+
+    private Trainer(ExperimentConfig config, RunDir dir, Dataset data, boolean resume) {
+        this.config = config;
+        this.dir = dir;
+        this.data = data;
+        Devices.threads(config.train().threads());
+        this.device = Devices.resolve(config.device());
+        Seeds.seedTorch(config.seed());
+        Models.Pair pair = Models.build(config.model());
+        this.g = pair.g();
+        this.d = pair.d();
+        g.to(device, false);
+        d.to(device, false);
+        this.optG = Optimizers.create(g, config.train().optimizerG());
+        this.optD = Optimizers.create(d, config.train().optimizerD());
+        this.loss = GanLoss.of(config.objective().loss());
+        Seeds.seedTorch(Seeds.mix(config.seed(), -1));
+        this.fixedNoise = torch.randn(config.log().samples(), config.model().zDim()).to(device, torch.ScalarType.Float);
+        if (resume) {
+            step = Checkpoint.load(dir.latest(), g, d, optG, optD).step();
+        }
+    }
+
+    /** A new run in {@code dir}, which must be empty or absent. */
+    public static Trainer start(ExperimentConfig config, RunDir dir) {
+        Dataset data = Datasets.load(config);
+        dir.create();
+        try {
+            Files.writeString(dir.config(), provenance(config) + ConfigLoader.toYaml(config));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Trainer(config, dir, data, false);
+    }
+
+    /** Continues the run in {@code dir} from its latest checkpoint. */
+    public static Trainer resume(RunDir dir, ExperimentConfig config) {
+        return new Trainer(config, dir, Datasets.load(config), true);
+    }
+
+    /** A trainer with no run directory, for benchmarks: steps only, no files. */
+    public static Trainer detached(ExperimentConfig config) {
+        return new Trainer(config, null, Datasets.load(config), false);
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public ExperimentConfig config() {
+        return config;
+    }
+
+    /** A loader over this trainer's data, positioned at its current step. */
+    public BatchLoader loader() {
+        ExperimentConfig.Train t = config.train();
+        return new BatchLoader(data, t.batchSize(), config.seed(), step * t.nCritic(), config.data().prefetch());
+    }
+
+    /** One full training step (D steps and G step), nothing logged or written. */
+    public void stepOnce(BatchLoader loader) {
+        try (PointerScope scope = new PointerScope()) {
+            trainStep(loader, false);
+            step++;
+        }
+    }
+
+    /**
+     * Nominal FLOPs of one training step, by the 3x-forward rule (backward costs two forwards):
+     * each D step runs G forward once and D forward+backward on real and fake; the G step runs
+     * G and D forward+backward. With n_critic 1 the D step's fakes are reused: 3 F_G + 9 F_D.
+     */
+    public long flopsPerStep() {
+        int b = config.train().batchSize();
+        long fg;
+        long fd;
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor z = noise(b);
+            Tensor[] x = new Tensor[1];
+            fg = org.gan4j.nn.FlopCounter.count(() -> x[0] = g.forward(z));
+            fd = org.gan4j.nn.FlopCounter.count(() -> d.forward(x[0]));
+        }
+        int k = config.train().nCritic();
+        return k == 1 ? 3 * fg + 9 * fd : k * (fg + 6 * fd) + 3 * fg + 3 * fd;
+    }
+
+    public Generator generator() {
+        return g;
+    }
+
+    public Discriminator discriminator() {
+        return d;
+    }
+
+    /** Trains until {@code train.steps}; progress goes to {@code out}. */
+    public void run(PrintStream out, boolean terminal) {
+        ExperimentConfig.Train t = config.train();
+        ExperimentConfig.Log log = config.log();
+        try (BatchLoader loader = new BatchLoader(data, t.batchSize(), config.seed(), step * t.nCritic(),
+                config.data().prefetch());
+             MetricsLog metrics = new MetricsLog(dir.metrics(), step);
+             Progress progress = new Progress(config.name(), step, t.steps(), terminal, out)) {
+            long intervalStart = System.nanoTime();
+            long intervalFrom = step;
+            long runStart = System.nanoTime();
+            while (step < t.steps()) {
+                boolean logNow = log.every() > 0 && (step + 1) % log.every() == 0;
+                try (PointerScope scope = new PointerScope()) {
+                    StepResult r = trainStep(loader, logNow);
+                    step++;
+                    if (logNow) {
+                        double secs = (System.nanoTime() - intervalStart) / 1e9;
+                        Map<String, Object> row = r.row(step);
+                        row.put("steps_per_s", (step - intervalFrom) / secs);
+                        row.put("elapsed_s", (System.nanoTime() - runStart) / 1e9);
+                        metrics.write(row);
+                        progress.log(row);
+                        intervalStart = System.nanoTime();
+                        intervalFrom = step;
+                    }
+                }
+                progress.step(step);
+                if (log.sampleEvery() > 0 && step % log.sampleEvery() == 0) {
+                    writeSamples();
+                }
+                if (log.checkpointEvery() > 0 && step % log.checkpointEvery() == 0) {
+                    checkpoint();
+                }
+            }
+            checkpoint();
+            writeSamples();
+            writePlots(metrics.rows());
+        }
+    }
+
+    /** Losses and diagnostics of one step, read from the device only when logged. */
+    record StepResult(Tensor lossD, Tensor lossG, Tensor dReal, Tensor dFake, double gradD, double gradG) {
+        Map<String, Object> row(long step) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("step", step);
+            m.put("loss_d", lossD.item_double());
+            m.put("loss_g", lossG.item_double());
+            m.put("d_real", torch.sigmoid(dReal).mean().item_double());
+            m.put("d_fake", torch.sigmoid(dFake).mean().item_double());
+            m.put("grad_norm_d", gradD);
+            m.put("grad_norm_g", gradG);
+            return m;
+        }
+    }
+
+    /** One generator step and the n_critic discriminator steps before it. */
+    StepResult trainStep(BatchLoader loader, boolean diagnostics) {
+        Seeds.seedStep(config.seed(), step);
+        int nCritic = config.train().nCritic();
+        int batch = config.train().batchSize();
+        Tensor fake = null;
+        Tensor lossD = null;
+        Tensor dReal = null;
+        Tensor dFake = null;
+        for (int i = 0; i < nCritic; i++) {
+            Tensor real = realBatch(loader.next());
+            Tensor z = noise(batch);
+            if (nCritic == 1) {
+                fake = g.forward(z); // reused by the generator step below
+            } else {
+                try (NoGradGuard ng = new NoGradGuard()) {
+                    fake = g.forward(z);
+                }
+            }
+            dReal = d.forward(real);
+            dFake = d.forward(fake.detach());
+            lossD = loss.discriminator(dReal, dFake);
+            optD.zero_grad();
+            lossD.backward();
+            optD.step();
+        }
+        double gradD = diagnostics ? Params.gradNorm(d) : 0;
+        if (nCritic > 1) {
+            fake = g.forward(noise(batch));
+        }
+        Params.requiresGrad(d, false); // G's step needs D's input gradients only
+        Tensor lossG = loss.generator(d.forward(fake));
+        optG.zero_grad();
+        lossG.backward();
+        optG.step();
+        Params.requiresGrad(d, true);
+        double gradG = diagnostics ? Params.gradNorm(g) : 0;
+        return new StepResult(lossD, lossG, dReal, dFake, gradD, gradG);
+    }
+
+    private Tensor noise(int n) {
+        Tensor z = torch.randn(n, config.model().zDim());
+        return device.is_cuda() ? z.to(device, torch.ScalarType.Float) : z;
+    }
+
+    private Tensor realBatch(BatchLoader.Batch b) {
+        long[] shape = data.sampleShape();
+        long[] full = new long[shape.length + 1];
+        full[0] = config.train().batchSize();
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        Tensor t = Tensors.fromFloats(b.values(), full);
+        return device.is_cuda() ? t.to(device, torch.ScalarType.Float) : t;
+    }
+
+    private void checkpoint() {
+        Checkpoint.save(dir.latest(), step, config, g, d, optG, optD);
+    }
+
+    /** A grid from the fixed noise (images), or a scatter of 2,500 points over the modes (toys). */
+    private void writeSamples() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            g.eval();
+            String name = String.format("step_%06d.png", step);
+            if (config.data().dataset().isToy()) {
+                Seeds.seedTorch(Seeds.mix(config.seed(), -2));
+                float[] xy = Tensors.toFloats(g.forward(noise(2500)));
+                boolean ring = config.data().dataset() == org.gan4j.config.Choices.Dataset.RING8;
+                Plots.scatter(dir.samples().resolve(name), config.name() + " step " + step, xy,
+                        ring ? ToyMixtures.ringMeans() : ToyMixtures.gridMeans(), ring ? 1.5 : 6);
+            } else {
+                long[] s = g.sampleShape();
+                int n = (int) fixedNoise.size(0);
+                float[] v = Tensors.toFloats(g.forward(fixedNoise));
+                Images.writePng(Images.grid(v, n, (int) s[0], (int) s[1], (int) s[2],
+                        (int) Math.ceil(Math.sqrt(n))), dir.samples().resolve(name));
+            }
+        } finally {
+            g.train(true);
+        }
+    }
+
+    private void writePlots(List<Map<String, Object>> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Double> x = MetricsLog.series(rows, "step");
+        Map<String, List<Double>> losses = new LinkedHashMap<>();
+        losses.put("loss_d", MetricsLog.series(rows, "loss_d"));
+        losses.put("loss_g", MetricsLog.series(rows, "loss_g"));
+        Plots.curves(dir.plots().resolve("losses.png"), config.name() + ": losses", "step", x, losses);
+        Map<String, List<Double>> outs = new LinkedHashMap<>();
+        outs.put("D(x)", MetricsLog.series(rows, "d_real"));
+        outs.put("D(G(z))", MetricsLog.series(rows, "d_fake"));
+        Plots.curves(dir.plots().resolve("d_outputs.png"), config.name() + ": discriminator outputs",
+                "step", x, outs);
+    }
+
+    private static String provenance(ExperimentConfig config) {
+        StringBuilder sb = new StringBuilder("# gan4j run: resolved config; seed ").append(config.seed())
+                .append('\n');
+        org.gan4j.nn.Versions.all().forEach((k, v) -> sb.append("# ").append(k).append(": ").append(v).append('\n'));
+        return sb.toString();
+    }
+}

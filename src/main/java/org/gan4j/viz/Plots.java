@@ -1,0 +1,66 @@
+package org.gan4j.viz;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** PNG charts of a run: curves over steps, and 2-D sample scatters. */
+public final class Plots {
+    private Plots() {
+    }
+
+    /** One line per named series over the same x values. */
+    public static void curves(Path file, String title, String xLabel, List<Double> x,
+                              Map<String, List<Double>> series) {
+        XYChart chart = new XYChartBuilder().width(900).height(500).title(title)
+                .xAxisTitle(xLabel).build();
+        chart.getStyler().setMarkerSize(0);
+        for (Map.Entry<String, List<Double>> e : series.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                chart.addSeries(e.getKey(), x.subList(0, e.getValue().size()), e.getValue())
+                        .setMarker(SeriesMarkers.NONE);
+            }
+        }
+        save(chart, file);
+    }
+
+    /** Generated points (small, translucent) over the mixture's means (crosses). */
+    public static void scatter(Path file, String title, float[] xy, double[][] means, double range) {
+        XYChart chart = new XYChartBuilder().width(600).height(600).title(title).build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(3);
+        chart.getStyler().setXAxisMin(-range).setXAxisMax(range).setYAxisMin(-range).setYAxisMax(range);
+        double[] x = new double[xy.length / 2];
+        double[] y = new double[xy.length / 2];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = xy[2 * i];
+            y[i] = xy[2 * i + 1];
+        }
+        chart.addSeries("samples", x, y).setMarker(SeriesMarkers.CIRCLE);
+        double[] mx = new double[means.length];
+        double[] my = new double[means.length];
+        for (int i = 0; i < means.length; i++) {
+            mx[i] = means[i][0];
+            my[i] = means[i][1];
+        }
+        chart.addSeries("modes", mx, my).setMarker(SeriesMarkers.CROSS);
+        save(chart, file);
+    }
+
+    private static void save(XYChart chart, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot write plot", e);
+        }
+    }
+}
