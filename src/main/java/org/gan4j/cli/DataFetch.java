@@ -22,14 +22,18 @@ final class DataFetch implements Callable<Integer> {
     @Option(names = "--mirror", paramLabel = "URL", description = "Fetch from this base URL instead of the usual mirrors.")
     String mirror;
 
+    static Choices.Dataset parseDataset(String name) {
+        for (Choices.Dataset d : new Choices.Dataset[] {Choices.Dataset.MNIST, Choices.Dataset.FASHION_MNIST}) {
+            if (d.toString().equals(name)) {
+                return d;
+            }
+        }
+        throw new UserError("unknown dataset '" + name + "' (allowed: mnist, fashion-mnist)");
+    }
+
     @Override
     public Integer call() {
-        Choices.Dataset d;
-        try {
-            d = Choices.Dataset.valueOf(dataset.toUpperCase().replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new UserError("data fetch: unknown dataset '" + dataset + "' (allowed: mnist, fashion-mnist)");
-        }
+        Choices.Dataset d = parseDataset(dataset);
         Fetcher.Source src = Fetcher.source(d);
         if (mirror != null) {
             src = new Fetcher.Source(src.name(), List.of(mirror.endsWith("/") ? mirror : mirror + "/"), src.md5());

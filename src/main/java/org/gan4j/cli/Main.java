@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gan4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Generative Adversarial Networks on libtorch.",
         subcommands = {TrainCommand.class, SampleCommand.class, BenchCommand.class, DataCommand.class,
+                ClassifierCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static final int USER_ERROR = 2;

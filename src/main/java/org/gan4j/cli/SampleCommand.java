@@ -31,6 +31,9 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Noise seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--raw", description = "Use G itself even where the checkpoint holds an EMA copy.")
+    boolean raw;
+
     @Override
     public Integer call() {
         if (n <= 0) {
@@ -42,7 +45,7 @@ final class SampleCommand implements Callable<Integer> {
             throw new UserError(checkpoint + ": a 2-D toy generator; its samples are points, not images");
         }
         Generator g = Models.generator(cfg.model());
-        Checkpoint.load(checkpoint, g, null, null, null);
+        Checkpoint.loadSampler(checkpoint, g, raw);
         g.eval();
         float[] v;
         try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {

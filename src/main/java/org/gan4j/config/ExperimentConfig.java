@@ -30,8 +30,9 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
                             double momentum, double alpha, double eps) {
     }
 
+    /** The loop; {@code emaDecay} 0 trains without an EMA copy of G. */
     public record Train(int steps, int batchSize, int nCritic, Optimizer optimizerG,
-                        Optimizer optimizerD, int threads) {
+                        Optimizer optimizerD, int threads, double emaDecay, int emaStart) {
     }
 
     /** Intervals in steps; 0 switches an event off. */
@@ -52,6 +53,10 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
         positive("train.batch_size", train.batchSize, false);
         positive("train.n_critic", train.nCritic, false);
         positive("train.threads", train.threads, true);
+        positive("train.ema_start", train.emaStart, true);
+        if (train.emaDecay < 0 || train.emaDecay >= 1) {
+            throw new ConfigException("train.ema_decay: must be in [0, 1) (0: off), got " + train.emaDecay);
+        }
         optimizer("train.optimizer_g", train.optimizerG);
         optimizer("train.optimizer_d", train.optimizerD);
         positive("log.every", log.every, true);

@@ -15,6 +15,12 @@ public final class Models {
         return new Pair(generator(m), discriminator(m));
     }
 
+    /** The shape of one sample the architecture makes and judges. */
+    public static long[] sampleShape(ExperimentConfig.Model m) {
+        return m.architecture() == org.gan4j.config.Choices.Architecture.TOY_MLP
+                ? new long[] {2} : new long[] {1, 28, 28};
+    }
+
     public static Generator generator(ExperimentConfig.Model m) {
         return switch (m.architecture()) {
             case MLP -> new MlpGenerator(m.zDim(), m.width(), true, 1, 28, 28);

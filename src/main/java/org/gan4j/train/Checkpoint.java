@@ -43,11 +43,15 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
+    /** Saves a run's state; {@code gEma} may be null (no EMA copy). */
     public static void save(Path file, long step, ExperimentConfig config, Generator g,
-                            Discriminator d, Optimizer optG, Optimizer optD) {
+                            Discriminator d, Optimizer optG, Optimizer optD, Generator gEma) {
         OutputArchive root = new OutputArchive();
         root.write("G", module(g));
         root.write("D", module(d));
+        if (gEma != null) {
+            root.write("G_ema", module(gEma));
+        }
         if (optG != null) {
             OutputArchive o = new OutputArchive();
             optG.save(o);
@@ -80,10 +84,31 @@ public final class Checkpoint {
         return header(file, open(file));
     }
 
-    /** Loads weights (and optimizer state where given) into already-built modules. */
-    public static Header load(Path file, Generator g, Discriminator d, Optimizer optG, Optimizer optD) {
+    /**
+     * Loads the generator to sample from: the EMA copy where the checkpoint has one
+     * (unless {@code raw}), else G.
+     */
+    public static Header loadSampler(Path file, Generator g, boolean raw) {
         InputArchive root = open(file);
         Header h = header(file, root);
+        InputArchive a = new InputArchive();
+        if (raw || !root.try_read("G_ema", a)) {
+            root.read("G", a);
+        }
+        g.load(a);
+        return h;
+    }
+
+    /** Loads weights (and optimizer state where given) into already-built modules. */
+    public static Header load(Path file, Generator g, Discriminator d, Optimizer optG, Optimizer optD,
+                              Generator gEma) {
+        InputArchive root = open(file);
+        Header h = header(file, root);
+        if (gEma != null) {
+            InputArchive e = new InputArchive();
+            root.read("G_ema", e);
+            gEma.load(e);
+        }
         InputArchive a = new InputArchive();
         root.read("G", a);
         g.load(a);

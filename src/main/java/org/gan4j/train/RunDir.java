@@ -50,8 +50,10 @@ public record RunDir(Path root) {
             try {
                 Files.createDirectories(p);
             } catch (IOException e) {
-                throw new UserError(p + ": cannot create output directory (" + e.getClass().getSimpleName()
-                        + ")");
+                String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                        ? f.getReason() : e instanceof java.nio.file.FileAlreadyExistsException
+                        ? "a file of that name exists" : e.getClass().getSimpleName();
+                throw new UserError(p + ": cannot create output directory (" + why + ")");
             }
             if (!Files.isWritable(p)) {
                 throw new UserError(p + ": output directory is not writable");

@@ -49,6 +49,7 @@ public final class Trainer {
     private final GanLoss loss;
     private final Dataset data;
     private final Tensor fixedNoise;
+    private final Ema ema;
     private long step;
 
     private Trainer(ExperimentConfig config, RunDir dir, Dataset data, boolean resume) {
@@ -66,16 +67,25 @@ public final class Trainer {
         this.optG = Optimizers.create(g, config.train().optimizerG());
         this.optD = Optimizers.create(d, config.train().optimizerD());
         this.loss = GanLoss.of(config.objective().loss());
+        ExperimentConfig.Train t = config.train();
+        if (t.emaDecay() > 0) {
+            Generator shadow = Models.generator(config.model());
+            shadow.to(device, false);
+            shadow.eval();
+            this.ema = new Ema(g, shadow, t.emaDecay(), t.emaStart());
+        } else {
+            this.ema = null;
+        }
         Seeds.seedTorch(Seeds.mix(config.seed(), -1));
         this.fixedNoise = torch.randn(config.log().samples(), config.model().zDim()).to(device, torch.ScalarType.Float);
         if (resume) {
-            step = Checkpoint.load(dir.latest(), g, d, optG, optD).step();
+            step = Checkpoint.load(dir.latest(), g, d, optG, optD, ema == null ? null : ema.generator()).step();
         }
     }
 
     /** A new run in {@code dir}, which must be empty or absent. */
     public static Trainer start(ExperimentConfig config, RunDir dir) {
-        Dataset data = Datasets.load(config);
+        Dataset data = load(config);
         dir.create();
         try {
             Files.writeString(dir.config(), provenance(config) + ConfigLoader.toYaml(config));
@@ -87,12 +97,24 @@ public final class Trainer {
 
     /** Continues the run in {@code dir} from its latest checkpoint. */
     public static Trainer resume(RunDir dir, ExperimentConfig config) {
-        return new Trainer(config, dir, Datasets.load(config), true);
+        return new Trainer(config, dir, load(config), true);
     }
 
     /** A trainer with no run directory, for benchmarks: steps only, no files. */
     public static Trainer detached(ExperimentConfig config) {
-        return new Trainer(config, null, Datasets.load(config), false);
+        return new Trainer(config, null, load(config), false);
+    }
+
+    /** Loads the data and checks that the model can take its samples. */
+    private static Dataset load(ExperimentConfig config) {
+        Dataset data = Datasets.load(config);
+        long[] want = Models.sampleShape(config.model());
+        if (!java.util.Arrays.equals(want, data.sampleShape())) {
+            throw new org.gan4j.config.UserError(data.name() + ": samples of shape "
+                    + java.util.Arrays.toString(data.sampleShape()) + " cannot go through model.architecture '"
+                    + config.model().architecture() + "', which takes " + java.util.Arrays.toString(want));
+        }
+        return data;
     }
 
     public long step() {
@@ -138,6 +160,11 @@ public final class Trainer {
 
     public Generator generator() {
         return g;
+    }
+
+    /** The generator samples come from: the EMA copy when on, else G itself. */
+    public Generator sampler() {
+        return ema != null ? ema.generator() : g;
     }
 
     public Discriminator discriminator() {
@@ -236,6 +263,9 @@ public final class Trainer {
         lossG.backward();
         optG.step();
         Params.requiresGrad(d, true);
+        if (ema != null) {
+            ema.update(step + 1);
+        }
         double gradG = diagnostics ? Params.gradNorm(g) : 0;
         return new StepResult(lossD, lossG, dReal, dFake, gradD, gradG);
     }
@@ -255,25 +285,26 @@ public final class Trainer {
     }
 
     private void checkpoint() {
-        Checkpoint.save(dir.latest(), step, config, g, d, optG, optD);
+        Checkpoint.save(dir.latest(), step, config, g, d, optG, optD, ema == null ? null : ema.generator());
     }
 
     /** A grid from the fixed noise (images), or a scatter of 2,500 points over the modes (toys). */
     private void writeSamples() {
+        Generator s = sampler();
         try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
             g.eval();
             String name = String.format("step_%06d.png", step);
             if (config.data().dataset().isToy()) {
                 Seeds.seedTorch(Seeds.mix(config.seed(), -2));
-                float[] xy = Tensors.toFloats(g.forward(noise(2500)));
+                float[] xy = Tensors.toFloats(s.forward(noise(2500)));
                 boolean ring = config.data().dataset() == org.gan4j.config.Choices.Dataset.RING8;
                 Plots.scatter(dir.samples().resolve(name), config.name() + " step " + step, xy,
                         ring ? ToyMixtures.ringMeans() : ToyMixtures.gridMeans(), ring ? 1.5 : 6);
             } else {
-                long[] s = g.sampleShape();
+                long[] shape = s.sampleShape();
                 int n = (int) fixedNoise.size(0);
-                float[] v = Tensors.toFloats(g.forward(fixedNoise));
-                Images.writePng(Images.grid(v, n, (int) s[0], (int) s[1], (int) s[2],
+                float[] v = Tensors.toFloats(s.forward(fixedNoise));
+                Images.writePng(Images.grid(v, n, (int) shape[0], (int) shape[1], (int) shape[2],
                         (int) Math.ceil(Math.sqrt(n))), dir.samples().resolve(name));
             }
         } finally {

@@ -1,0 +1,60 @@
+package org.gan4j.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.global.torch;
+import org.gan4j.config.UserError;
+import org.gan4j.eval.Classifier;
+import org.gan4j.eval.DigitQuality;
+import org.gan4j.models.Generator;
+import org.gan4j.models.Models;
+import org.gan4j.nn.Seeds;
+import org.gan4j.nn.Tensors;
+import org.gan4j.train.Checkpoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "quality", description = "Share of generated images a classifier reads with confidence, and their classes.")
+final class BenchQuality implements Callable<Integer> {
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE")
+    Path checkpoint;
+
+    @Option(names = "--classifier", required = true, paramLabel = "FILE")
+    Path classifier;
+
+    @Option(names = "--n", defaultValue = "1000")
+    int n;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--threshold", defaultValue = "0.9")
+    double threshold;
+
+    @Option(names = "--raw", description = "Use G itself even where the checkpoint holds an EMA copy.")
+    boolean raw;
+
+    @Override
+    public Integer call() {
+        if (n <= 0) {
+            throw new UserError("--n: must be > 0, got " + n);
+        }
+        Classifier c = Classifier.load(classifier);
+        Generator g = Models.generator(Checkpoint.header(checkpoint).config(checkpoint.toString()).model());
+        Checkpoint.loadSampler(checkpoint, g, raw);
+        g.eval();
+        float[] images;
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Seeds.seedTorch(seed);
+            images = Tensors.toFloats(g.forward(torch.randn(n, g.zDim())));
+        }
+        DigitQuality q = DigitQuality.of(c.probabilities(images, n), n, c.classes(), threshold);
+        System.out.printf("samples %d  confident(p>=%.2f) %.1f%%  classes %d/%d  KL(hist||uniform) %.4f%n",
+                n, threshold, 100 * q.confidentShare(), q.classesCovered(), c.classes(), q.klToUniform());
+        System.out.println("histogram " + Arrays.toString(q.histogram()));
+        return 0;
+    }
+}

@@ -1,0 +1,170 @@
+package org.gan4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.gan4j.TestData;
+import org.gan4j.train.Checkpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private Path config(String name, String yaml) throws Exception {
+        Path f = tmp.resolve(name);
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    private String mlp(Path data, int steps, int ckpt) {
+        return """
+                name: cli
+                data: {dataset: mnist, path: "%s", limit: 512}
+                model: {architecture: mlp, width: 32}
+                train: {steps: %d, batch_size: 32}
+                log: {every: 50, sample_every: 0, checkpoint_every: %d, samples: 16}
+                """.formatted(data.toString().replace("\\", "/"), steps, ckpt);
+    }
+
+    private void assertUserError(Result r, String... mentions) {
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        for (String m : mentions) {
+            assertThat(r.err()).contains(m);
+        }
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Result r = run("--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("train", "sample", "bench", "data", "classifier");
+    }
+
+    @Test
+    void badInputsEndInOneLineAndExitTwo() throws Exception {
+        Path data = TestData.mnistDir(tmp);
+        assertUserError(run("train", "--config", tmp.resolve("none.yaml").toString()), "none.yaml");
+        assertUserError(run("train", "--config", config("bad.yaml", "train: [1, 2\n").toString()), "bad.yaml", "YAML");
+        assertUserError(run("train", "--config", config("m.yaml", "model: {architecture: resnet9000}\n").toString()),
+                "model.architecture", "resnet9000");
+        assertUserError(run("train", "--config", config("l.yaml", "objective: {loss: hinge2}\n").toString()),
+                "objective.loss", "hinge2");
+        assertUserError(run("train", "--config", config("lr.yaml", "train: {optimizer_d: {lr: -0.1}}\n").toString()),
+                "train.optimizer_d.lr", "-0.1");
+        assertUserError(run("train", "--config", config("bs.yaml", "train: {batch_size: 0}\n").toString()),
+                "train.batch_size");
+        assertUserError(run("train", "--config", config("nd.yaml", "data: {path: /no/such/dir}\n").toString()),
+                "/no/such/dir");
+
+        Path badIdx = tmp.resolve("badidx");
+        Files.createDirectories(badIdx);
+        TestData.writeIdx(badIdx.resolve("train-images-idx3-ubyte.gz"), 0x801, new int[] {4}, new byte[4], true);
+        assertUserError(run("train", "--config", config("bi.yaml", "data: {path: \"" + badIdx + "\"}\n").toString()),
+                "train-images-idx3-ubyte.gz", "magic");
+
+        Path big = tmp.resolve("big");
+        Files.createDirectories(big);
+        TestData.writeIdx(big.resolve("train-images-idx3-ubyte"), 0x803, new int[] {2, 32, 32}, new byte[2048], false);
+        assertUserError(run("train", "--config", config("sz.yaml", "data: {path: \"" + big + "\"}\n").toString()),
+                "[1, 32, 32]", "dcgan28");
+
+        Path file = Files.writeString(tmp.resolve("afile"), "x");
+        assertUserError(run("train", "--config", config("ok.yaml", mlp(data, 5, 0)).toString(),
+                "--out", file.resolve("sub").toString()), "afile");
+
+        assertUserError(run("train", "--resume", tmp.resolve("norun").toString()), "norun", "no checkpoint");
+    }
+
+    @Test
+    void nothingIsOverwritten() throws Exception {
+        Path data = TestData.mnistDir(tmp);
+        Path cfg = config("ok.yaml", mlp(data, 5, 0));
+        Path out = tmp.resolve("run");
+        assertThat(run("train", "--config", cfg.toString(), "--out", out.toString()).code()).isZero();
+        byte[] before = Files.readAllBytes(out.resolve("checkpoints/latest.pt"));
+        assertUserError(run("train", "--config", cfg.toString(), "--out", out.toString()), out.toString(), "--resume");
+        assertThat(Files.readAllBytes(out.resolve("checkpoints/latest.pt"))).isEqualTo(before);
+        // a changed config cannot be resumed into the run
+        assertUserError(run("train", "--resume", out.toString(), "--set", "train.batch_size=16"), "train.batch_size");
+        assertThat(Files.readAllBytes(out.resolve("checkpoints/latest.pt"))).isEqualTo(before);
+    }
+
+    /** kill -9 mid-run, then --resume: samples are byte-for-byte those of a run that never stopped. */
+    @Test
+    void killedAndResumedRunSamplesIdentically() throws Exception {
+        Path data = TestData.mnistDir(tmp);
+        Path cfg = config("k.yaml", mlp(data, 1500, 100));
+        Path killed = tmp.resolve("killed");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.gan4j.cli.Main",
+                "train", "--config", cfg.toString(), "--out", killed.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
+        Path latest = killed.resolve("checkpoints/latest.pt");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(latest) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        p.destroyForcibly(); // SIGKILL: no shutdown hooks, no final checkpoint
+        p.waitFor(30, TimeUnit.SECONDS);
+        long stoppedAt = Checkpoint.header(latest).step();
+        assertThat(stoppedAt).isGreaterThan(0).isLessThan(1500);
+
+        assertThat(run("train", "--resume", killed.toString()).code()).isZero();
+        Path whole = tmp.resolve("whole");
+        assertThat(run("train", "--config", cfg.toString(), "--out", whole.toString()).code()).isZero();
+
+        Path a = tmp.resolve("a.png");
+        Path b = tmp.resolve("b.png");
+        assertThat(run("sample", "--checkpoint", latest.toString(), "--n", "16", "--out", a.toString(), "--seed", "3").code()).isZero();
+        assertThat(run("sample", "--checkpoint", whole.resolve("checkpoints/latest.pt").toString(), "--n", "16",
+                "--out", b.toString(), "--seed", "3").code()).isZero();
+        assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+        assertThat(Checkpoint.header(latest).step()).isEqualTo(1500);
+    }
+
+    @Test
+    void sampleWritesGridOrSingles() throws Exception {
+        Path data = TestData.mnistDir(tmp);
+        Path out = tmp.resolve("run");
+        assertThat(run("train", "--config", config("s.yaml", mlp(data, 3, 0)).toString(), "--out", out.toString()).code()).isZero();
+        Path ckpt = out.resolve("checkpoints/latest.pt");
+        Path dir = tmp.resolve("singles");
+        assertThat(run("sample", "--checkpoint", ckpt.toString(), "--n", "5", "--out", dir.toString()).code()).isZero();
+        try (var s = Files.list(dir)) {
+            assertThat(s.count()).isEqualTo(5);
+        }
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(dir.resolve("00000.png").toFile());
+        assertThat(img.getWidth()).isEqualTo(28);
+        assertUserError(run("sample", "--checkpoint", tmp.resolve("nope.pt").toString(), "--out", "x.png"), "nope.pt");
+        Path junk = Files.writeString(tmp.resolve("junk.pt"), "not a checkpoint");
+        assertUserError(run("sample", "--checkpoint", junk.toString(), "--out", "x.png"), "junk.pt");
+    }
+}
