@@ -69,6 +69,11 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("training " + cfg.name() + " into " + dir.root());
         }
         trainer.run(System.out, Progress.isTerminal());
+        if (trainer.lastCoverage() != null) {
+            var m = trainer.lastCoverage();
+            System.out.printf(java.util.Locale.ROOT, "modes %d/%d  high quality %.1f%%  reverse KL %.3f  (2,500 samples)%n",
+                    m.modesCovered(), m.modes(), 100 * m.highQualityShare(), m.reverseKl());
+        }
         System.out.println("done: " + trainer.step() + " steps; checkpoint " + dir.latest()
                 + ", samples in " + dir.samples() + ", plots in " + dir.plots());
         return 0;

@@ -9,6 +9,27 @@ public final class Params {
     private Params() {
     }
 
+    /**
+     * A module's parameters as owned handles. {@code TensorVector.get} returns a view into the
+     * vector's storage, which dangles once the vector is freed (seen here: a crash in copy_).
+     */
+    public static Tensor[] of(org.bytedeco.pytorch.Module m) {
+        return owned(m.parameters());
+    }
+
+    /** A module's buffers (BN statistics) as owned handles. */
+    public static Tensor[] buffersOf(org.bytedeco.pytorch.Module m) {
+        return owned(m.buffers());
+    }
+
+    private static Tensor[] owned(TensorVector v) {
+        Tensor[] out = new Tensor[(int) v.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new Tensor(v.get(i));
+        }
+        return out;
+    }
+
     public static void requiresGrad(Net net, boolean on) {
         TensorVector ps = net.parameters();
         for (long i = 0; i < ps.size(); i++) {

@@ -3,8 +3,8 @@ package org.gan4j.train;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.gan4j.models.Generator;
+import org.gan4j.nn.Params;
 
 /**
  * An exponential moving average of G's weights (Karras et al. 2018, arXiv:1710.10196;
@@ -22,10 +22,10 @@ public final class Ema {
 
     public Ema(Generator g, Generator shadow, double decay, long start) {
         this.shadow = shadow;
-        this.params = array(g.parameters());
-        this.shadowParams = array(shadow.parameters());
-        this.buffers = array(g.buffers());
-        this.shadowBuffers = array(shadow.buffers());
+        this.params = Params.of(g);
+        this.shadowParams = Params.of(shadow);
+        this.buffers = Params.buffersOf(g);
+        this.shadowBuffers = Params.buffersOf(shadow);
         this.weight = new Scalar(1 - decay);
         this.start = start;
         for (Tensor p : shadowParams) {
@@ -63,13 +63,5 @@ public final class Ema {
                 shadowBuffers[i].copy_(buffers[i]);
             }
         }
-    }
-
-    private static Tensor[] array(TensorVector v) {
-        Tensor[] out = new Tensor[(int) v.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = v.get(i);
-        }
-        return out;
     }
 }

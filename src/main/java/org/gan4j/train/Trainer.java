@@ -19,6 +19,7 @@ import org.gan4j.data.BatchLoader;
 import org.gan4j.data.Dataset;
 import org.gan4j.data.Datasets;
 import org.gan4j.data.ToyMixtures;
+import org.gan4j.eval.ModeCoverage;
 import org.gan4j.models.Discriminator;
 import org.gan4j.models.Generator;
 import org.gan4j.models.Models;
@@ -50,6 +51,7 @@ public final class Trainer {
     private final Dataset data;
     private final Tensor fixedNoise;
     private final Ema ema;
+    private ModeCoverage lastCoverage;
     private long step;
 
     private Trainer(ExperimentConfig config, RunDir dir, Dataset data, boolean resume) {
@@ -160,6 +162,11 @@ public final class Trainer {
 
     public Generator generator() {
         return g;
+    }
+
+    /** Mode coverage of the last toy scatter written (null for images). */
+    public ModeCoverage lastCoverage() {
+        return lastCoverage;
     }
 
     /** The generator samples come from: the EMA copy when on, else G itself. */
@@ -298,8 +305,12 @@ public final class Trainer {
                 Seeds.seedTorch(Seeds.mix(config.seed(), -2));
                 float[] xy = Tensors.toFloats(s.forward(noise(2500)));
                 boolean ring = config.data().dataset() == org.gan4j.config.Choices.Dataset.RING8;
-                Plots.scatter(dir.samples().resolve(name), config.name() + " step " + step, xy,
-                        ring ? ToyMixtures.ringMeans() : ToyMixtures.gridMeans(), ring ? 1.5 : 6);
+                double[][] means = ring ? ToyMixtures.ringMeans() : ToyMixtures.gridMeans();
+                ModeCoverage m = ModeCoverage.of(xy, means, ring ? ToyMixtures.RING_STD : ToyMixtures.GRID_STD);
+                lastCoverage = m;
+                Plots.scatter(dir.samples().resolve(name), String.format(java.util.Locale.ROOT,
+                        "%s step %d: %d/%d modes, %.1f%% high quality", config.name(), step, m.modesCovered(),
+                        m.modes(), 100 * m.highQualityShare()), xy, means, ring ? 1.5 : 6);
             } else {
                 long[] shape = s.sampleShape();
                 int n = (int) fixedNoise.size(0);

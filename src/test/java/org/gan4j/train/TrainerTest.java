@@ -26,7 +26,7 @@ class TrainerTest {
                 name: toy
                 data: {dataset: ring8, toy_samples: 2000}
                 model: {architecture: toy-mlp, z_dim: 4, width: 16}
-                train: {steps: %d, batch_size: 32}
+                train: {steps: %d, batch_size: 32, ema_decay: 0.9, ema_start: 5}
                 log: {every: 5, sample_every: 0, checkpoint_every: 10, samples: 16}
                 """.formatted(steps), List.of());
     }
@@ -80,6 +80,8 @@ class TrainerTest {
 
         assertThat(java.util.Arrays.equals(weights(second.generator()), weights(whole.generator()))).isTrue();
         assertThat(java.util.Arrays.equals(weights(second.discriminator()), weights(whole.discriminator()))).isTrue();
+        assertThat(java.util.Arrays.equals(weights(second.sampler()), weights(whole.sampler()))).isTrue();
+        assertThat(java.util.Arrays.equals(weights(second.sampler()), weights(second.generator()))).isFalse();
         // metrics rows of the resumed run continue the first part's
         assertThat(Files.readAllLines(b.metrics())).hasSize(6);
     }

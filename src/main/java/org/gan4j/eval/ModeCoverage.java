@@ -1,0 +1,45 @@
+package org.gan4j.eval;
+
+/**
+ * Mode coverage of 2-D samples from a Gaussian mixture, by the PacGAN protocol (Lin et al.
+ * 2018, arXiv:1712.04086, after Srivastava et al. 2017): each sample goes to its nearest mean
+ * and is high quality if within 3 standard deviations of it; a mode is covered if it has at
+ * least one high-quality sample; reverse KL is KL(mode histogram of high-quality samples ||
+ * uniform).
+ */
+public record ModeCoverage(int samples, int modes, int modesCovered, double highQualityShare,
+                           double reverseKl, int[] histogram) {
+
+    public static ModeCoverage of(float[] xy, double[][] means, double std) {
+        int n = xy.length / 2;
+        int[] hist = new int[means.length];
+        int hq = 0;
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            double bestD = Double.MAX_VALUE;
+            for (int k = 0; k < means.length; k++) {
+                double dx = xy[2 * i] - means[k][0];
+                double dy = xy[2 * i + 1] - means[k][1];
+                double d = dx * dx + dy * dy;
+                if (d < bestD) {
+                    bestD = d;
+                    best = k;
+                }
+            }
+            if (Math.sqrt(bestD) / std < 3) {
+                hq++;
+                hist[best]++;
+            }
+        }
+        int covered = 0;
+        double kl = 0;
+        for (int h : hist) {
+            if (h > 0) {
+                covered++;
+                double p = h / (double) hq;
+                kl += p * Math.log(p * means.length);
+            }
+        }
+        return new ModeCoverage(n, means.length, covered, hq / (double) n, kl, hist);
+    }
+}

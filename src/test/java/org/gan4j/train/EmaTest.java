@@ -1,0 +1,36 @@
+package org.gan4j.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.gan4j.models.Generator;
+import org.gan4j.models.MlpGenerator;
+import org.gan4j.nn.Params;
+import org.gan4j.nn.Tensors;
+import org.junit.jupiter.api.Test;
+
+class EmaTest {
+    @Test
+    void followsBeforeStartThenAverages() {
+        Generator g = new MlpGenerator(2, 4, false, 2);
+        Generator shadow = new MlpGenerator(2, 4, false, 2);
+        Ema ema = new Ema(g, shadow, 0.9, 2);
+        Tensor p = Params.of(g)[0];
+        Tensor s = Params.of(shadow)[0];
+        float before = Tensors.toFloats(p)[0];
+        assertThat(Tensors.toFloats(s)[0]).isEqualTo(before);
+        try (NoGradGuard ng = new NoGradGuard()) {
+            p.add_(new Scalar(1.0));
+        }
+        ema.update(1); // before start: a copy
+        assertThat(Tensors.toFloats(s)[0]).isEqualTo(before + 1);
+        try (NoGradGuard ng = new NoGradGuard()) {
+            p.add_(new Scalar(1.0));
+        }
+        ema.update(2); // 0.9 * (before + 1) + 0.1 * (before + 2)
+        assertThat((double) Tensors.toFloats(s)[0]).isCloseTo(before + 1.1, within(1e-5));
+    }
+}
