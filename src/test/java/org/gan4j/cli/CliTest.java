@@ -121,7 +121,7 @@ class CliTest {
     @Test
     void killedAndResumedRunSamplesIdentically() throws Exception {
         Path data = TestData.mnistDir(tmp);
-        Path cfg = config("k.yaml", mlp(data, 1500, 100));
+        Path cfg = config("k.yaml", mlp(data, 400, 50));
         Path killed = tmp.resolve("killed");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.gan4j.cli.Main",
@@ -135,7 +135,7 @@ class CliTest {
         p.destroyForcibly(); // SIGKILL: no shutdown hooks, no final checkpoint
         p.waitFor(30, TimeUnit.SECONDS);
         long stoppedAt = Checkpoint.header(latest).step();
-        assertThat(stoppedAt).isGreaterThan(0).isLessThan(1500);
+        assertThat(stoppedAt).isGreaterThan(0).isLessThan(400);
 
         assertThat(run("train", "--resume", killed.toString()).code()).isZero();
         Path whole = tmp.resolve("whole");
@@ -147,7 +147,7 @@ class CliTest {
         assertThat(run("sample", "--checkpoint", whole.resolve("checkpoints/latest.pt").toString(), "--n", "16",
                 "--out", b.toString(), "--seed", "3").code()).isZero();
         assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
-        assertThat(Checkpoint.header(latest).step()).isEqualTo(1500);
+        assertThat(Checkpoint.header(latest).step()).isEqualTo(400);
     }
 
     @Test
