@@ -3,17 +3,10 @@ package org.gan4j.cli;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.global.torch;
 import org.gan4j.config.UserError;
 import org.gan4j.eval.Classifier;
 import org.gan4j.eval.DigitQuality;
-import org.gan4j.models.Generator;
-import org.gan4j.models.Models;
-import org.gan4j.nn.Seeds;
-import org.gan4j.nn.Tensors;
-import org.gan4j.train.Checkpoint;
+import org.gan4j.train.Sampler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,14 +36,7 @@ final class BenchQuality implements Callable<Integer> {
             throw new UserError("--n: must be > 0, got " + n);
         }
         Classifier c = Classifier.load(classifier);
-        Generator g = Models.generator(Checkpoint.header(checkpoint).config(checkpoint.toString()).model());
-        Checkpoint.loadSampler(checkpoint, g, raw);
-        g.eval();
-        float[] images;
-        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-            Seeds.seedTorch(seed);
-            images = Tensors.toFloats(g.forward(torch.randn(n, g.zDim())));
-        }
+        float[] images = Sampler.draw(Sampler.load(checkpoint, raw), n, seed);
         DigitQuality q = DigitQuality.of(c.probabilities(images, n), n, c.classes(), threshold);
         System.out.printf("samples %d  confident(p>=%.2f) %.1f%%  classes %d/%d  KL(hist||uniform) %.4f%n",
                 n, threshold, 100 * q.confidentShare(), q.classesCovered(), c.classes(), q.klToUniform());

@@ -2,16 +2,11 @@ package org.gan4j.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.global.torch;
 import org.gan4j.config.ExperimentConfig;
 import org.gan4j.config.UserError;
 import org.gan4j.models.Generator;
-import org.gan4j.models.Models;
-import org.gan4j.nn.Seeds;
-import org.gan4j.nn.Tensors;
 import org.gan4j.train.Checkpoint;
+import org.gan4j.train.Sampler;
 import org.gan4j.viz.Images;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,14 +39,8 @@ final class SampleCommand implements Callable<Integer> {
         if (cfg.data().dataset().isToy()) {
             throw new UserError(checkpoint + ": a 2-D toy generator; its samples are points, not images");
         }
-        Generator g = Models.generator(cfg.model());
-        Checkpoint.loadSampler(checkpoint, g, raw);
-        g.eval();
-        float[] v;
-        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-            Seeds.seedTorch(seed);
-            v = Tensors.toFloats(g.forward(torch.randn(n, g.zDim())));
-        }
+        Generator g = Sampler.load(checkpoint, raw);
+        float[] v = Sampler.draw(g, n, seed);
         long[] s = g.sampleShape();
         int c = (int) s[0];
         int hh = (int) s[1];
