@@ -120,11 +120,7 @@ public final class Classifier {
         net.save(a);
         a.write("classes", torch.full(new long[] {1}, new org.bytedeco.pytorch.Scalar(classes)));
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            a.save_to(tmp.toString());
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            org.gan4j.nn.Archives.saveAtomically(a, file);
         } catch (java.io.IOException e) {
             throw new DataException(file + ": cannot write classifier (" + e.getMessage() + ")");
         }

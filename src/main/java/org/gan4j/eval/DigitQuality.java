@@ -23,15 +23,8 @@ public record DigitQuality(int n, double confidentShare, int classesCovered, int
                 hist[best]++;
             }
         }
-        int covered = 0;
-        double kl = 0;
-        for (int h : hist) {
-            if (h > 0) {
-                covered++;
-                double p = h / (double) Math.max(1, confident);
-                kl += p * Math.log(p * classes);
-            }
-        }
+        int covered = Histograms.covered(hist);
+        double kl = Histograms.klToUniform(hist);
         return new DigitQuality(n, confident / (double) n, covered, hist, kl);
     }
 }

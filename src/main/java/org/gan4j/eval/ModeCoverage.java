@@ -31,15 +31,8 @@ public record ModeCoverage(int samples, int modes, int modesCovered, double high
                 hist[best]++;
             }
         }
-        int covered = 0;
-        double kl = 0;
-        for (int h : hist) {
-            if (h > 0) {
-                covered++;
-                double p = h / (double) hq;
-                kl += p * Math.log(p * means.length);
-            }
-        }
+        int covered = Histograms.covered(hist);
+        double kl = Histograms.klToUniform(hist);
         return new ModeCoverage(n, means.length, covered, hq / (double) n, kl, hist);
     }
 }

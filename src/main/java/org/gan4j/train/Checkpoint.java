@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +19,7 @@ import org.gan4j.config.ExperimentConfig;
 import org.gan4j.data.DataException;
 import org.gan4j.models.Discriminator;
 import org.gan4j.models.Generator;
+import org.gan4j.nn.Archives;
 import org.gan4j.nn.Versions;
 
 /**
@@ -70,10 +70,7 @@ public final class Checkpoint {
         header.put("created", Instant.now().toString());
         try {
             root.write("header", bytes(JSON.writeValueAsBytes(header)));
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            root.save_to(tmp.toString());
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Archives.saveAtomically(root, file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
