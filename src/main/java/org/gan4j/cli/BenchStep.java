@@ -56,11 +56,16 @@ final class BenchStep implements Callable<Integer> {
             long rssStart = rssKb("VmRSS");
             // RSS is sampled at 10% and at the end: growth after the first tenth is what leaks.
             long rssTenth = rssStart;
+            List<Long> trace = new ArrayList<>();
+            int traceEvery = Math.max(1, steps / 20);
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 trainer.stepOnce(loader);
                 if (i == steps / 10) {
                     rssTenth = rssKb("VmRSS");
+                }
+                if ((i + 1) % traceEvery == 0) {
+                    trace.add(rssKb("VmRSS") / 1024);
                 }
             }
             double secs = (System.nanoTime() - t0) / 1e9;
@@ -82,6 +87,7 @@ final class BenchStep implements Callable<Integer> {
             r.put("rss_mb_at_10pct", rssTenth / 1024);
             r.put("rss_mb_end", rssEnd / 1024);
             r.put("rss_growth_after_10pct", round((rssEnd - rssTenth) / (double) Math.max(1, rssTenth)));
+            r.put("rss_mb_trace", trace);
             r.put("peak_rss_mb", rssKb("VmHWM") / 1024);
             r.put("versions", Versions.all());
         }

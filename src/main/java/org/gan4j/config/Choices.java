@@ -62,11 +62,27 @@ public final class Choices {
     }
 
     public enum Loss {
-        MINIMAX, NON_SATURATING, LEAST_SQUARES;
+        MINIMAX, NON_SATURATING, LEAST_SQUARES, WASSERSTEIN, HINGE;
 
         @JsonCreator
         static Loss of(String s) {
             return parse(Loss.class, "objective.loss", s);
+        }
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return spell(this);
+        }
+    }
+
+    /** A regulariser added to D's loss; {@code weight} is lambda (GP) or gamma (R1). */
+    public enum Penalty {
+        NONE, GRADIENT_PENALTY, R1;
+
+        @JsonCreator
+        static Penalty of(String s) {
+            return parse(Penalty.class, "objective.penalty", s);
         }
 
         @JsonValue

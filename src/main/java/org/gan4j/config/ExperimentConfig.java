@@ -5,6 +5,7 @@ import org.gan4j.config.Choices.Dataset;
 import org.gan4j.config.Choices.DeviceKind;
 import org.gan4j.config.Choices.Loss;
 import org.gan4j.config.Choices.OptimizerKind;
+import org.gan4j.config.Choices.Penalty;
 
 /**
  * A complete, validated experiment: what {@code config.yaml} in a run directory holds.
@@ -18,11 +19,19 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
     public record Data(Dataset dataset, String path, int limit, int toySamples, int prefetch) {
     }
 
-    /** Generator and discriminator; {@code width} scales the hidden sizes of the MLP families. */
-    public record Model(Architecture architecture, int zDim, int width, double dropout) {
+    /**
+     * Generator and discriminator; {@code width} scales the hidden sizes of the MLP families.
+     * The last three shape D only: spectral normalisation of its weights, a minibatch
+     * standard-deviation feature before its last layer, and packing (D judges {@code packing}
+     * samples at once; 1: off).
+     */
+    public record Model(Architecture architecture, int zDim, int width, double dropout,
+                        boolean spectralNorm, boolean minibatchStd, int packing) {
     }
 
-    public record Objective(Loss loss) {
+    /** The game and D's regularisers; {@code weightClip} 0 leaves D's weights unclipped. */
+    public record Objective(Loss loss, double labelSmoothing, Penalty penalty, double penaltyWeight,
+                            double weightClip) {
     }
 
     /** One network's optimizer. Adam's defaults follow Radford et al. 2015 (lr 2e-4, beta1 0.5). */
@@ -48,6 +57,20 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
         positive("model.width", model.width, false);
         if (model.dropout < 0 || model.dropout >= 1) {
             throw new ConfigException("model.dropout: must be in [0, 1), got " + model.dropout);
+        }
+        positive("model.packing", model.packing, false);
+        if (train.batchSize % model.packing != 0) {
+            throw new ConfigException("model.packing: " + model.packing + " must divide train.batch_size "
+                    + train.batchSize);
+        }
+        if (!(objective.labelSmoothing >= 0 && objective.labelSmoothing < 1)) {
+            throw new ConfigException("objective.label_smoothing: must be in [0, 1), got " + objective.labelSmoothing);
+        }
+        if (!(objective.penaltyWeight >= 0) || Double.isInfinite(objective.penaltyWeight)) {
+            throw new ConfigException("objective.penalty_weight: must be >= 0, got " + objective.penaltyWeight);
+        }
+        if (!(objective.weightClip >= 0) || Double.isInfinite(objective.weightClip)) {
+            throw new ConfigException("objective.weight_clip: must be >= 0 (0: off), got " + objective.weightClip);
         }
         positive("train.steps", train.steps, false);
         positive("train.batch_size", train.batchSize, false);

@@ -9,7 +9,9 @@ import org.gan4j.nn.Seeds;
  * Hands out shuffled batches of a {@link Dataset}, prepared ahead on a background thread.
  * Batch b comes from epoch b / batchesPerEpoch, whose order is a permutation drawn from
  * (seed, epoch) alone, so a run resumed at step b sees exactly the batches an uninterrupted
- * run would. The last partial batch of an epoch is dropped.
+ * run would. The last partial batch of an epoch is dropped. A consumer that has copied a batch
+ * hands it back with {@link #recycle}, so a long run allocates no new arrays per step (the
+ * Java heap, and with it resident memory, then stays flat).
  */
 public final class BatchLoader implements AutoCloseable {
     /** One batch: {@code values} holds batchSize samples back to back; labels may be null. */
@@ -21,6 +23,7 @@ public final class BatchLoader implements AutoCloseable {
     private final long seed;
     private final int batchesPerEpoch;
     private final BlockingQueue<Batch> queue;
+    private final BlockingQueue<Batch> free;
     private final Thread worker;
     private volatile Throwable failure;
 
@@ -34,6 +37,7 @@ public final class BatchLoader implements AutoCloseable {
         this.seed = seed;
         this.batchesPerEpoch = data.size() / batchSize;
         this.queue = new ArrayBlockingQueue<>(Math.max(1, prefetch));
+        this.free = new ArrayBlockingQueue<>(Math.max(1, prefetch) + 2);
         this.worker = new Thread(() -> fill(firstBatch), "gan4j-loader");
         worker.setDaemon(true);
         worker.start();
@@ -61,11 +65,17 @@ public final class BatchLoader implements AutoCloseable {
         }
     }
 
+    /** Gives a batch's arrays back for reuse; the batch must not be read afterwards. */
+    public void recycle(Batch b) {
+        free.offer(b);
+    }
+
     /** Builds batch {@code index} directly (the worker's job, public for tests and benchmarks). */
     public Batch build(long index, int[] order) {
         int sample = data.sampleSize();
-        float[] values = new float[batchSize * sample];
-        int[] labels = data.labels() == null ? null : new int[batchSize];
+        Batch old = free.poll();
+        float[] values = old != null ? old.values() : new float[batchSize * sample];
+        int[] labels = data.labels() == null ? null : old != null ? old.labels() : new int[batchSize];
         int offset = (int) (index % batchesPerEpoch) * batchSize;
         for (int i = 0; i < batchSize; i++) {
             int src = order[offset + i];

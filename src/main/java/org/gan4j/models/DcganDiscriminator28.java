@@ -12,10 +12,20 @@ public final class DcganDiscriminator28 extends Discriminator {
     private final Sequential net;
 
     public DcganDiscriminator28(double dropout) {
-        net = child("net", new Sequential(
-                Layers.conv2d(1, 64, 5, 2, 2), Layers.leakyRelu(0.2), Layers.dropout(dropout),
-                Layers.conv2d(64, 128, 5, 2, 2), Layers.leakyRelu(0.2), Layers.dropout(dropout),
-                Layers.flatten(), Layers.linear(128 * 7 * 7, 1)));
+        this(dropout, 1, DOptions.PLAIN);
+    }
+
+    /** {@code channels} input channels (packing multiplies them); options as configured. */
+    public DcganDiscriminator28(double dropout, long channels, DOptions o) {
+        Sequential s = new Sequential(
+                o.sn(Layers.conv2d(channels, 64, 5, 2, 2)), Layers.leakyRelu(0.2), Layers.dropout(dropout),
+                o.sn(Layers.conv2d(64, 128, 5, 2, 2)), Layers.leakyRelu(0.2), Layers.dropout(dropout));
+        long features = 128;
+        if (o.minibatchStd()) {
+            s.add(Layers.minibatchStd(DOptions.STD_GROUP));
+            features++;
+        }
+        net = child("net", s.add(Layers.flatten()).add(o.sn(Layers.linear(features * 7 * 7, 1))));
         Init.dcgan(this);
     }
 

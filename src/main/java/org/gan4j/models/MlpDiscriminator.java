@@ -4,13 +4,25 @@ import org.bytedeco.pytorch.Tensor;
 import org.gan4j.nn.Layers;
 import org.gan4j.nn.Sequential;
 
-/** Fully connected discriminator: prod(shape) -> 2 width -> width -> 1 logit, LeakyReLU(0.2). */
+/**
+ * Fully connected discriminator: prod(shape) -> 2 width -> width -> 1 logit, LeakyReLU(0.2);
+ * optionally spectrally normalised, with a minibatch-std feature before the last layer.
+ */
 public final class MlpDiscriminator extends Discriminator {
     private final Sequential net;
 
-    public MlpDiscriminator(long inputSize, int width) {
-        net = child("net", Mlp.stack(inputSize, new long[] {2L * width, width}, 1,
-                () -> Layers.leakyRelu(0.2)));
+    public MlpDiscriminator(long inputSize, int width, DOptions o) {
+        Sequential s = new Sequential();
+        long prev = inputSize;
+        for (long h : new long[] {2L * width, width}) {
+            s.add(o.sn(Layers.linear(prev, h))).add(Layers.leakyRelu(0.2));
+            prev = h;
+        }
+        if (o.minibatchStd()) {
+            s.add(Layers.minibatchStd(DOptions.STD_GROUP));
+            prev++;
+        }
+        net = child("net", s.add(o.sn(Layers.linear(prev, 1))));
     }
 
     @Override

@@ -30,10 +30,13 @@ public final class Models {
     }
 
     public static Discriminator discriminator(ExperimentConfig.Model m) {
-        return switch (m.architecture()) {
-            case MLP -> new MlpDiscriminator(28 * 28, m.width());
-            case DCGAN28 -> new DcganDiscriminator28(m.dropout());
-            case TOY_MLP -> new MlpDiscriminator(2, m.width());
+        DOptions o = DOptions.of(m);
+        int p = m.packing();
+        Discriminator d = switch (m.architecture()) {
+            case MLP -> new MlpDiscriminator(28 * 28 * p, m.width(), o);
+            case DCGAN28 -> new DcganDiscriminator28(m.dropout(), p, o);
+            case TOY_MLP -> new MlpDiscriminator(2L * p, m.width(), o);
         };
+        return p > 1 ? new Packed(d, p) : d;
     }
 }

@@ -107,9 +107,89 @@ public final class Layers {
         }
     }
 
+    /**
+     * Turns on spectral normalisation (Miyato et al. 2018, arXiv:1802.05957) of a layer's weight:
+     * the layer then uses W / sigma(W), sigma estimated by one power iteration per training
+     * forward from a persistent vector {@code u} (a buffer, so checkpoints carry it).
+     */
+    public static <L extends Net> L spectralNorm(L layer) {
+        if (layer instanceof Linear l) {
+            l.sn = new SpectralNorm(l, l.weight);
+        } else if (layer instanceof Conv2d c) {
+            c.sn = new SpectralNorm(c, c.weight);
+        } else {
+            throw new IllegalArgumentException("spectral norm needs a Linear or Conv2d layer, got " + layer);
+        }
+        return layer;
+    }
+
+    /**
+     * Minibatch standard deviation (Karras et al. 2018, arXiv:1710.10196): splits the batch
+     * into groups of {@code group} (or one group when the batch does not divide), takes each
+     * feature's std over a group, averages it to one number per group and appends it as an
+     * extra feature (N, F) -> (N, F + 1) or channel (N, C, H, W) -> (N, C + 1, H, W).
+     */
+    public static Net minibatchStd(int group) {
+        return new Functional("MinibatchStd(" + group + ")", x -> {
+            long n = x.size(0);
+            long g = n % group == 0 ? group : n;
+            long[] grouped = x.sizes().vec().get();
+            long[] shape = new long[grouped.length + 1];
+            shape[0] = g;
+            shape[1] = n / g;
+            System.arraycopy(grouped, 1, shape, 2, grouped.length - 1);
+            Tensor y = x.reshape(shape);
+            y = y.sub(y.mean(new long[] {0}, true, new org.bytedeco.pytorch.ScalarTypeOptional()));
+            y = y.square().mean(new long[] {0}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
+                    .add(new Scalar(1e-8)).sqrt();
+            Tensor s = y.flatten(1, -1).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // (n / g)
+            long[] tile = grouped.clone();
+            tile[0] = g;
+            tile[1] = 1;
+            long[] view = new long[grouped.length];
+            java.util.Arrays.fill(view, 1);
+            view[0] = n / g;
+            // sample i sits in group i mod (n / g), as the reshape above put it
+            Tensor feat = s.view(view).repeat(tile);
+            return torch.cat(new org.bytedeco.pytorch.TensorVector(x, feat), 1);
+        });
+    }
+
+    /** W / sigma(W) with a power-iteration estimate of sigma; see {@link #spectralNorm}. */
+    static final class SpectralNorm {
+        private final Tensor weight;
+        private final Tensor u;
+        private final Net owner;
+
+        SpectralNorm(Net owner, Tensor weight) {
+            this.owner = owner;
+            this.weight = weight;
+            Tensor u0 = Init.normal(torch.empty(weight.size(0)), 0, 1);
+            this.u = owner.buffer("u", normalize(u0));
+        }
+
+        Tensor apply() {
+            Tensor w = weight.reshape(weight.size(0), -1);
+            Tensor v;
+            try (org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+                v = normalize(torch.mv(w.t(), u));
+                if (owner.is_training()) {
+                    u.copy_(normalize(torch.mv(w, v)));
+                }
+            }
+            Tensor sigma = torch.dot(u, torch.mv(w, v));
+            return weight.div(sigma);
+        }
+
+        private static Tensor normalize(Tensor t) {
+            return t.div(t.norm().clamp_min(new Scalar(1e-12)));
+        }
+    }
+
     public static final class Linear extends Net {
         public final Tensor weight;
         public final Tensor bias;
+        SpectralNorm sn;
 
         Linear(long in, long out) {
             double bound = 1.0 / Math.sqrt(in);
@@ -119,7 +199,7 @@ public final class Layers {
 
         @Override
         public Tensor forward(Tensor x) {
-            Tensor y = torch.linear(x, weight, new TensorOptional(bias));
+            Tensor y = torch.linear(x, sn == null ? weight : sn.apply(), new TensorOptional(bias));
             if (FlopCounter.active()) {
                 FlopCounter.addMacs(y.numel() * weight.size(1));
             }
@@ -136,6 +216,7 @@ public final class Layers {
         private final long[] padding;
         private final long[] dilation = {1, 1};
         long outputPadding;
+        SpectralNorm sn;
 
         Conv2d(long in, long out, long kernel, long stride, long padding, boolean transposed) {
             this.transposed = transposed;
@@ -152,6 +233,7 @@ public final class Layers {
         @Override
         public Tensor forward(Tensor x) {
             TensorOptional b = new TensorOptional(bias);
+            Tensor weight = sn == null ? this.weight : sn.apply();
             if (transposed) {
                 if (FlopCounter.active()) {
                     // every input pixel meets every weight once

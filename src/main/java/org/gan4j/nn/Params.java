@@ -37,6 +37,18 @@ public final class Params {
         }
     }
 
+    /** Clamps every parameter into [-c, c] in place (WGAN's weight clipping). */
+    public static void clip(Net net, double c) {
+        Tensor[] ps = of(net);
+        org.bytedeco.pytorch.Scalar lo = new org.bytedeco.pytorch.Scalar(-c);
+        org.bytedeco.pytorch.Scalar hi = new org.bytedeco.pytorch.Scalar(c);
+        try (NoGradGuard g = new NoGradGuard()) {
+            for (Tensor p : ps) {
+                p.clamp_(new org.bytedeco.pytorch.ScalarOptional(lo), new org.bytedeco.pytorch.ScalarOptional(hi));
+            }
+        }
+    }
+
     /** L2 norm of all gradients together (0 where none has been computed). */
     public static double gradNorm(Net net) {
         TensorVector ps = net.parameters();

@@ -7,7 +7,9 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * The original, saturating GAN game (Goodfellow et al. 2014, arXiv:1406.2661), with TF-GAN's
- * normalisation (tensorflow_gan losses_impl.py, label smoothing 0).
+ * normalisation (tensorflow_gan losses_impl.py). TF-GAN smooths D's real labels by 0.25 by
+ * default; gan4j's configs default to 0 (the paper's game) and set it in
+ * {@code objective.label_smoothing}.
  */
 public final class MinimaxLoss {
     private MinimaxLoss() {
@@ -19,6 +21,19 @@ public final class MinimaxLoss {
      */
     public static Tensor discriminator(Tensor real, Tensor fake, Reduction reduction) {
         return reduction.apply(softplus(real.neg())).add(reduction.apply(softplus(fake)));
+    }
+
+    /**
+     * As above with one-sided label smoothing s (Salimans et al. 2016): real samples carry the
+     * label 1 - s/2 (TF-GAN's sigmoid cross-entropy convention), fakes keep 0.
+     */
+    public static Tensor discriminator(Tensor real, Tensor fake, double labelSmoothing, Reduction reduction) {
+        if (labelSmoothing == 0) {
+            return discriminator(real, fake, reduction);
+        }
+        double y = 1 - labelSmoothing / 2;
+        Tensor realTerm = softplus(real.neg()).mul(new Scalar(y)).add(softplus(real).mul(new Scalar(1 - y)));
+        return reduction.apply(realTerm).add(reduction.apply(softplus(fake)));
     }
 
     /**

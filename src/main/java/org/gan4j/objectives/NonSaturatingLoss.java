@@ -17,6 +17,11 @@ public final class NonSaturatingLoss {
         return MinimaxLoss.discriminator(real, fake, reduction);
     }
 
+    /** With one-sided label smoothing; see {@link MinimaxLoss#discriminator(Tensor, Tensor, double, Reduction)}. */
+    public static Tensor discriminator(Tensor real, Tensor fake, double labelSmoothing, Reduction reduction) {
+        return MinimaxLoss.discriminator(real, fake, labelSmoothing, reduction);
+    }
+
     /** L_G = E[softplus(-D(G(z)))] = -E[log sigmoid(D(G(z)))]. */
     public static Tensor generator(Tensor fake, Reduction reduction) {
         return reduction.apply(softplus(fake.neg()));

@@ -3,53 +3,105 @@ package org.gan4j.objectives;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.gan4j.nn.Tensors;
 import org.junit.jupiter.api.Test;
 
-/** Values computed by hand (double precision) on the logits of TF-GAN's losses_impl_test.py. */
+/**
+ * Each objective against TF-GAN's own expected values (tensorflow_gan losses_impl_test.py):
+ * the same logits, the same constants, 5 decimals.
+ */
 class LossesTest {
-    private static final float[] REAL = {-2.0f, 0.4f, 12.5f, 2.7f};
+    private static final float[] REAL = {-5.0f, 1.4f, 12.5f, 2.7f};
     private static final float[] FAKE = {10.0f, 4.4f, -5.5f, 3.6f};
-
-    private static double softplus(double x) {
-        return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-    }
-
-    private static double mean(float[] v, java.util.function.DoubleUnaryOperator f) {
-        double s = 0;
-        for (float x : v) {
-            s += f.applyAsDouble(x);
-        }
-        return s / v.length;
-    }
+    private static final double TF_DECIMALS_5 = 0.5e-5;
 
     private static Tensor t(float[] v) {
         return Tensors.fromFloats(v, v.length);
     }
 
+    private static void check(Tensor value, double expected) {
+        assertThat(value.item_double()).isCloseTo(expected, within(TF_DECIMALS_5));
+    }
+
+    /** TF-GAN's D losses on logits use its default one-sided label smoothing of 0.25. */
+    private static final double TF_SMOOTHING = 0.25;
+
     @Test
     void minimax() {
-        double d = mean(REAL, x -> softplus(-x)) + mean(FAKE, LossesTest::softplus);
-        assertThat(MinimaxLoss.discriminator(t(REAL), t(FAKE), Reduction.MEAN).item_double()).isCloseTo(d, within(1e-5));
-        // TF-GAN's value on these logits: -4.82408
-        assertThat(MinimaxLoss.generator(t(FAKE), Reduction.MEAN).item_double()).isCloseTo(-4.82408, within(1e-5));
+        check(MinimaxLoss.generator(t(FAKE), Reduction.MEAN), -4.82408);
+        check(MinimaxLoss.discriminator(t(REAL), t(FAKE), TF_SMOOTHING, Reduction.MEAN), 6.19637);
+        // without smoothing: mean softplus(-real) + mean softplus(fake), by hand in double
+        check(MinimaxLoss.discriminator(t(REAL), t(FAKE), Reduction.MEAN), 1.323045 + 4.510821);
     }
 
     @Test
     void nonSaturating() {
-        double g = mean(FAKE, x -> softplus(-x));
-        assertThat(NonSaturatingLoss.generator(t(FAKE), Reduction.MEAN).item_double()).isCloseTo(g, within(1e-5));
-        assertThat(NonSaturatingLoss.discriminator(t(REAL), t(FAKE), Reduction.MEAN).item_double())
-                .isCloseTo(MinimaxLoss.discriminator(t(REAL), t(FAKE), Reduction.MEAN).item_double(), within(1e-7));
+        check(NonSaturatingLoss.generator(t(FAKE), Reduction.MEAN), 1.38582);
+        check(NonSaturatingLoss.discriminator(t(REAL), t(FAKE), TF_SMOOTHING, Reduction.MEAN), 6.19637);
     }
 
     @Test
     void leastSquares() {
-        double d = 0.5 * mean(REAL, x -> (x - 1) * (x - 1)) + 0.5 * mean(FAKE, x -> x * x);
-        double g = 0.5 * mean(FAKE, x -> (x - 1) * (x - 1));
-        assertThat(LeastSquaresLoss.discriminator(t(REAL), t(FAKE), Reduction.MEAN).item_double()).isCloseTo(d, within(1e-4));
-        assertThat(LeastSquaresLoss.generator(t(FAKE), Reduction.MEAN).item_double()).isCloseTo(g, within(1e-4));
+        check(LeastSquaresLoss.generator(t(FAKE), Reduction.MEAN), 17.69625);
+        check(LeastSquaresLoss.discriminator(t(REAL), t(FAKE), Reduction.MEAN), 41.73375);
+    }
+
+    @Test
+    void wasserstein() {
+        check(WassersteinLoss.generator(t(FAKE), Reduction.MEAN), -3.12500);
+        check(WassersteinLoss.discriminator(t(REAL), t(FAKE), Reduction.MEAN), 0.22500);
+    }
+
+    @Test
+    void hinge() {
+        check(HingeLoss.generator(t(FAKE), Reduction.MEAN), -3.12500);
+        check(HingeLoss.discriminator(t(REAL), t(FAKE), Reduction.MEAN), 6.75000);
+    }
+
+    @Test
+    void patchShapedLogitsGiveTheSameValue() {
+        Tensor real = t(REAL).reshape(2, 2);
+        Tensor fake = t(FAKE).reshape(2, 2);
+        check(LeastSquaresLoss.discriminator(real, fake, Reduction.MEAN), 41.73375);
+        check(HingeLoss.discriminator(real, fake, Reduction.MEAN), 6.75000);
+    }
+
+    /** TF-GAN's penalty test: D(x) = 2 x on one 4-vector, so every slope is |(2, 2, 2, 2)| = 4. */
+    @Test
+    void gradientPenalty() {
+        Tensor fake = Tensors.fromFloats(new float[] {3.1f, 2.3f, -12.3f, 32.1f}, 1, 4);
+        Tensor real = Tensors.fromFloats(new float[] {-12.3f, 23.2f, 16.3f, -43.2f}, 1, 4);
+        Scalar two = new Scalar(2.0);
+        check(Penalties.gradientPenalty(x -> x.mul(two).sum(1), real, fake, 1.0, false), 9.0);
+        check(Penalties.gradientPenalty(x -> x.mul(two).sum(1), real, fake, 1.0, true), 9.0);
+        check(Penalties.gradientPenalty(x -> x.mul(two).sum(1), real, fake, 2.0, false), 1.0);
+    }
+
+    @Test
+    void gradientPenaltyIsDifferentiableInTheCriticWeights() {
+        Tensor w = Tensors.fromFloats(new float[] {2f, 2f, 2f, 2f}, 4).requires_grad_(true);
+        Tensor fake = Tensors.fromFloats(new float[] {3.1f, 2.3f, -12.3f, 32.1f}, 1, 4);
+        Tensor real = Tensors.fromFloats(new float[] {-12.3f, 23.2f, 16.3f, -43.2f}, 1, 4);
+        Tensor gp = Penalties.gradientPenalty(x -> x.mul(w).sum(1), real, fake, 1.0, false);
+        gp.backward();
+        // d/dw (|w| - 1)^2 = 2 (|w| - 1) w / |w| = 2 * 3 * 2 / 4 = 3 for each weight
+        float[] grad = Tensors.toFloats(w.grad());
+        for (float g : grad) {
+            assertThat((double) g).isCloseTo(3.0, within(1e-4));
+        }
+    }
+
+    /** R1 of D(x) = sum 2x: ||grad||^2 = 4 * 4 = 16 per sample, times gamma / 2. */
+    @Test
+    void r1() {
+        Tensor real = Tensors.fromFloats(new float[] {1f, -2f, 3f, 4f, 0f, 0f, 0f, 1f}, 2, 4).requires_grad_(true);
+        Tensor logits = real.mul(new Scalar(2.0)).sum(1);
+        check(Penalties.r1(logits, real, 10.0), 80.0);
+        // D(x) = sum x^2: grad 2x, ||2x||^2 = 4 (1 + 4 + 9 + 16) = 120 and 4 * 1 = 4, mean 62
+        Tensor real2 = Tensors.fromFloats(new float[] {1f, -2f, 3f, 4f, 0f, 0f, 0f, 1f}, 2, 4).requires_grad_(true);
+        check(Penalties.r1(real2.square().sum(1), real2, 2.0), 62.0);
     }
 
     @Test
