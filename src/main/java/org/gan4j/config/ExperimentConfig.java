@@ -25,7 +25,7 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
      * standard-deviation feature before its last layer, and packing (D judges {@code packing}
      * samples at once; 1: off).
      */
-    public record Model(Architecture architecture, int zDim, int width, double dropout,
+    public record Model(Architecture architecture, int zDim, int width, int depth, double dropout,
                         boolean spectralNorm, boolean minibatchStd, int packing) {
     }
 
@@ -39,9 +39,13 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
                             double momentum, double alpha, double eps) {
     }
 
-    /** The loop; {@code emaDecay} 0 trains without an EMA copy of G. */
+    /**
+     * The loop; {@code emaDecay} 0 trains without an EMA copy of G. {@code lrDecayStart} in
+     * [0, 1]: from that fraction of the steps on, both learning rates fall linearly to 0 at the
+     * last step (1: constant rates).
+     */
     public record Train(int steps, int batchSize, int nCritic, Optimizer optimizerG,
-                        Optimizer optimizerD, int threads, double emaDecay, int emaStart) {
+                        Optimizer optimizerD, int threads, double emaDecay, int emaStart, double lrDecayStart) {
     }
 
     /** Intervals in steps; 0 switches an event off. */
@@ -55,6 +59,7 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
         positive("data.prefetch", data.prefetch, false);
         positive("model.z_dim", model.zDim, false);
         positive("model.width", model.width, false);
+        positive("model.depth", model.depth, false);
         if (model.dropout < 0 || model.dropout >= 1) {
             throw new ConfigException("model.dropout: must be in [0, 1), got " + model.dropout);
         }
@@ -77,6 +82,9 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
         positive("train.n_critic", train.nCritic, false);
         positive("train.threads", train.threads, true);
         positive("train.ema_start", train.emaStart, true);
+        if (!(train.lrDecayStart >= 0 && train.lrDecayStart <= 1)) {
+            throw new ConfigException("train.lr_decay_start: must be in [0, 1] (1: constant), got " + train.lrDecayStart);
+        }
         if (train.emaDecay < 0 || train.emaDecay >= 1) {
             throw new ConfigException("train.ema_decay: must be in [0, 1) (0: off), got " + train.emaDecay);
         }

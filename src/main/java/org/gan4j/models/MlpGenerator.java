@@ -14,14 +14,19 @@ public final class MlpGenerator extends Generator {
     private final boolean tanhOut;
 
     public MlpGenerator(int zDim, int width, boolean tanhOut, long... sampleShape) {
+        this(zDim, new long[] {width, 2L * width}, () -> Layers.leakyRelu(0.2), tanhOut, sampleShape);
+    }
+
+    /** Any stack of hidden sizes and activation. */
+    public MlpGenerator(int zDim, long[] hidden, java.util.function.Supplier<org.gan4j.nn.Net> act, boolean tanhOut,
+                        long... sampleShape) {
         super(zDim, sampleShape);
         long out = 1;
         for (long d : sampleShape) {
             out *= d;
         }
         this.tanhOut = tanhOut;
-        net = child("net", Mlp.stack(zDim, new long[] {width, 2L * width}, out,
-                () -> Layers.leakyRelu(0.2)));
+        net = child("net", Mlp.stack(zDim, hidden, out, act));
     }
 
     @Override

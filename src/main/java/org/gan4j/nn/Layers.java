@@ -171,13 +171,19 @@ public final class Layers {
         Tensor apply() {
             Tensor w = weight.reshape(weight.size(0), -1);
             Tensor v;
+            Tensor uNow;
             try (org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
                 v = normalize(torch.mv(w.t(), u));
                 if (owner.is_training()) {
-                    u.copy_(normalize(torch.mv(w, v)));
+                    uNow = normalize(torch.mv(w, v));
+                    u.copy_(uNow);
+                } else {
+                    uNow = u.clone();
                 }
             }
-            Tensor sigma = torch.dot(u, torch.mv(w, v));
+            // a copy of u, not the buffer: the next forward updates the buffer in place while
+            // this forward's graph still needs the value it used
+            Tensor sigma = torch.dot(uNow, torch.mv(w, v));
             return weight.div(sigma);
         }
 

@@ -34,6 +34,19 @@ public final class Optimizers {
         };
     }
 
+    /** Sets the learning rate of every parameter group (schedules call it each step). */
+    public static void setLr(Optimizer opt, double lr) {
+        org.bytedeco.pytorch.OptimizerParamGroupVector groups = opt.param_groups();
+        for (long i = 0; i < groups.size(); i++) {
+            groups.get(i).options().set_lr(lr);
+        }
+    }
+
+    /** The learning rate of the first parameter group. */
+    public static double lr(Optimizer opt) {
+        return opt.param_groups().get(0).options().get_lr();
+    }
+
     /**
      * Adam's options. {@code betas()} is a raw view of a C++ {@code std::tuple<double,double>},
      * which libstdc++ lays out last element first: index 0 is beta2, index 1 is beta1.

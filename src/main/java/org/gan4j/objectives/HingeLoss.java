@@ -10,14 +10,13 @@ import org.bytedeco.pytorch.Tensor;
  * (Miyato et al. 2018): TF-GAN's wasserstein_hinge losses with margins 1.
  */
 public final class HingeLoss {
-    private static final Scalar ONE = new Scalar(1.0);
 
     private HingeLoss() {
     }
 
     /** L_D = E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]. */
     public static Tensor discriminator(Tensor real, Tensor fake, Reduction reduction) {
-        return reduction.apply(relu(real.neg().add(ONE))).add(reduction.apply(relu(fake.add(ONE))));
+        return reduction.apply(relu(real.neg().add(new Scalar(1.0)))).add(reduction.apply(relu(fake.add(new Scalar(1.0)))));
     }
 
     /** L_G = -E[D(G(z))]. */

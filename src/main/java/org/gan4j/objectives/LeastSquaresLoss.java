@@ -8,20 +8,18 @@ import org.bytedeco.pytorch.Tensor;
  * b = c = 1 (real), and TF-GAN's 0.5 factor.
  */
 public final class LeastSquaresLoss {
-    private static final Scalar ONE = new Scalar(1.0);
 
     private LeastSquaresLoss() {
     }
 
     /** L_D = 0.5 E[(D(x) - 1)^2] + 0.5 E[D(G(z))^2]. */
     public static Tensor discriminator(Tensor real, Tensor fake, Reduction reduction) {
-        return reduction.apply(real.sub(ONE).square()).add(reduction.apply(fake.square())).mul(HALF);
+        return reduction.apply(real.sub(new Scalar(1.0)).square()).add(reduction.apply(fake.square())).mul(new Scalar(0.5));
     }
 
     /** L_G = 0.5 E[(D(G(z)) - 1)^2]. */
     public static Tensor generator(Tensor fake, Reduction reduction) {
-        return reduction.apply(fake.sub(ONE).square()).mul(HALF);
+        return reduction.apply(fake.sub(new Scalar(1.0)).square()).mul(new Scalar(0.5));
     }
 
-    private static final Scalar HALF = new Scalar(0.5);
 }

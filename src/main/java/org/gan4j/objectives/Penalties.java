@@ -13,7 +13,6 @@ import org.bytedeco.pytorch.global.torch;
  * is differentiated by D's backward pass (double backward).
  */
 public final class Penalties {
-    private static final Scalar ONE = new Scalar(1.0);
 
     private Penalties() {
     }
@@ -32,7 +31,7 @@ public final class Penalties {
         Tensor alpha = torch.rand(shape).to(real.device(), real.scalar_type());
         Tensor x = real.add(alpha.mul(fake.sub(real))).detach().requires_grad_(true);
         Tensor slopes = slopes(d.apply(x), x);
-        Tensor dev = slopes.div(new Scalar(target)).sub(ONE);
+        Tensor dev = slopes.div(new Scalar(target)).sub(new Scalar(1.0));
         if (oneSided) {
             dev = torch.relu(dev);
         }

@@ -260,6 +260,7 @@ public final class Trainer {
     /** One generator step and the n_critic discriminator steps before it. */
     StepResult trainStep(BatchLoader loader, boolean diagnostics) {
         Seeds.seedStep(config.seed(), step);
+        scheduleLr();
         int nCritic = config.train().nCritic();
         int batch = config.train().batchSize();
         Tensor fake = null;
@@ -318,6 +319,18 @@ public final class Trainer {
         return new StepResult(lossD, penalty, lossG, dReal, dFake, GanLoss.logits(obj.loss()), gradD, gradG);
     }
 
+    /** Linear decay to 0 after train.lr_decay_start of the run; a function of the step alone. */
+    private void scheduleLr() {
+        ExperimentConfig.Train t = config.train();
+        if (t.lrDecayStart() >= 1) {
+            return;
+        }
+        double from = t.lrDecayStart() * t.steps();
+        double f = step < from ? 1 : Math.max(0, (t.steps() - step) / (t.steps() - from));
+        Optimizers.setLr(optG, t.optimizerG().lr() * f);
+        Optimizers.setLr(optD, t.optimizerD().lr() * f);
+    }
+
     private Tensor noise(int n) {
         Tensor z = torch.randn(n, config.model().zDim());
         return device.is_cuda() ? z.to(device, torch.ScalarType.Float) : z;
@@ -343,15 +356,14 @@ public final class Trainer {
             g.eval();
             String name = String.format("step_%06d.png", step);
             if (config.data().dataset().isToy()) {
-                Seeds.seedTorch(Seeds.mix(config.seed(), -2));
-                float[] xy = Tensors.toFloats(s.forward(noise(2500)));
-                boolean ring = config.data().dataset() == org.gan4j.config.Choices.Dataset.RING8;
-                double[][] means = ring ? ToyMixtures.ringMeans() : ToyMixtures.gridMeans();
-                ModeCoverage m = ModeCoverage.of(xy, means, ring ? ToyMixtures.RING_STD : ToyMixtures.GRID_STD);
+                float[] xy = toySamples(2500);
+                ModeCoverage m = coverage(xy);
                 lastCoverage = m;
+                boolean ring = config.data().dataset() == org.gan4j.config.Choices.Dataset.RING8;
                 Plots.scatter(dir.samples().resolve(name), String.format(java.util.Locale.ROOT,
                         "%s step %d: %d/%d modes, %.1f%% high quality", config.name(), step, m.modesCovered(),
-                        m.modes(), 100 * m.highQualityShare()), xy, means, ring ? 1.5 : 6);
+                        m.modes(), 100 * m.highQualityShare()), xy, ring ? ToyMixtures.ringMeans() : ToyMixtures.gridMeans(),
+                        ring ? 1.5 : 6);
             } else {
                 long[] shape = s.sampleShape();
                 int n = (int) fixedNoise.size(0);
@@ -362,6 +374,25 @@ public final class Trainer {
         } finally {
             g.train(true);
         }
+    }
+
+    /** n points from the sampling generator, drawn from noise fixed by the seed (toys only). */
+    public float[] toySamples(int n) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Generator s = sampler();
+            s.eval();
+            Seeds.seedTorch(Seeds.mix(config.seed(), -2));
+            return Tensors.toFloats(s.forward(noise(n)));
+        } finally {
+            g.train(true);
+        }
+    }
+
+    /** PacGAN-protocol mode coverage of toy samples against this run's mixture. */
+    public ModeCoverage coverage(float[] xy) {
+        boolean ring = config.data().dataset() == org.gan4j.config.Choices.Dataset.RING8;
+        return ModeCoverage.of(xy, ring ? ToyMixtures.ringMeans() : ToyMixtures.gridMeans(),
+                ring ? ToyMixtures.RING_STD : ToyMixtures.GRID_STD);
     }
 
     private void writePlots(List<Map<String, Object>> rows) {
