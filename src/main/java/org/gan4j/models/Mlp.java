@@ -19,4 +19,15 @@ final class Mlp {
         }
         return s.add(Layers.linear(prev, out));
     }
+
+    /** As {@link #stack}, with batch normalisation between each hidden linear layer and its activation. */
+    static Sequential stackBn(long in, long[] hidden, long out, java.util.function.Supplier<Net> act) {
+        Sequential s = new Sequential();
+        long prev = in;
+        for (long h : hidden) {
+            s.add(Layers.linear(prev, h)).add(Layers.batchNorm(h)).add(act.get());
+            prev = h;
+        }
+        return s.add(Layers.linear(prev, out));
+    }
 }

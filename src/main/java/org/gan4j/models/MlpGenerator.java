@@ -20,13 +20,19 @@ public final class MlpGenerator extends Generator {
     /** Any stack of hidden sizes and activation. */
     public MlpGenerator(int zDim, long[] hidden, java.util.function.Supplier<org.gan4j.nn.Net> act, boolean tanhOut,
                         long... sampleShape) {
+        this(zDim, hidden, act, false, tanhOut, sampleShape);
+    }
+
+    /** As above, with batch normalisation before each activation when {@code batchNorm}. */
+    public MlpGenerator(int zDim, long[] hidden, java.util.function.Supplier<org.gan4j.nn.Net> act, boolean batchNorm,
+                        boolean tanhOut, long... sampleShape) {
         super(zDim, sampleShape);
         long out = 1;
         for (long d : sampleShape) {
             out *= d;
         }
         this.tanhOut = tanhOut;
-        net = child("net", Mlp.stack(zDim, hidden, out, act));
+        net = child("net", batchNorm ? Mlp.stackBn(zDim, hidden, out, act) : Mlp.stack(zDim, hidden, out, act));
     }
 
     @Override

@@ -26,14 +26,14 @@ public final class ModesRun {
         v.put("minimax", List.of("objective.loss=minimax"));
         v.put("non-saturating", List.of());
         v.put("least-squares", List.of("objective.loss=least-squares"));
-        // Arjovsky et al.: clip 0.01, RMSprop 5e-5, 5 critic steps (1,000 G steps = 5,000 D steps)
+        // Arjovsky et al.: clip 0.01, RMSprop 5e-5, 5 critic steps (800 G steps = 4,000 D steps)
         v.put("wgan-clip", List.of("objective.loss=wasserstein", "objective.weight_clip=0.01", "train.n_critic=5",
-                "train.steps=1000",
+                "train.steps=800",
                 "train.optimizer_g.name=rmsprop", "train.optimizer_g.lr=5e-5",
                 "train.optimizer_d.name=rmsprop", "train.optimizer_d.lr=5e-5"));
         // Gulrajani et al.: lambda 10, 5 critic steps, Adam 1e-4 betas (0, 0.9)
         v.put("wgan-gp", List.of("objective.loss=wasserstein", "objective.penalty=gradient-penalty",
-                "objective.penalty_weight=10", "train.n_critic=5", "train.steps=1000",
+                "objective.penalty_weight=10", "train.n_critic=5", "train.steps=800",
                 "train.optimizer_g.lr=1e-4", "train.optimizer_g.beta1=0", "train.optimizer_g.beta2=0.9",
                 "train.optimizer_d.lr=1e-4", "train.optimizer_d.beta1=0", "train.optimizer_d.beta2=0.9"));
         v.put("hinge-sn", List.of("objective.loss=hinge", "model.spectral_norm=true"));

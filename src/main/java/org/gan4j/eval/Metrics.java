@@ -1,0 +1,223 @@
+package org.gan4j.eval;
+
+import java.util.Random;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Sample-quality metrics on feature matrices (N, D), computed in float64. Each takes real
+ * features first, generated ones second. Distances are taken in row blocks so that 10,000 x
+ * 10,000 comparisons never hold more than a block in memory.
+ */
+public final class Metrics {
+    private static final int BLOCK = 1024;
+
+    private Metrics() {
+    }
+
+    /** Mean +- standard deviation over subsets or splits. */
+    public record MeanStd(double mean, double std) {
+    }
+
+    /** Improved precision and recall (Kynkaanniemi et al. 2019). */
+    public record PrecisionRecall(double precision, double recall) {
+    }
+
+    /** Density and coverage (Naeem et al. 2020). */
+    public record DensityCoverage(double density, double coverage) {
+    }
+
+    /**
+     * Frechet distance between Gaussians fitted to two feature sets (Heusel et al. 2017, FID):
+     * |mu1 - mu2|^2 + tr(C1 + C2 - 2 (C1^1/2 C2 C1^1/2)^1/2). Both square roots are taken by
+     * symmetric eigendecomposition with negative round-off eigenvalues clamped to 0, so no
+     * complex part can appear.
+     */
+    public static double fid(Tensor real, Tensor fake) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor x = f64(real);
+            Tensor y = f64(fake);
+            return frechet(x.mean(new long[] {0}, false, new org.bytedeco.pytorch.ScalarTypeOptional()), cov(x), y.mean(new long[] {0}, false, new org.bytedeco.pytorch.ScalarTypeOptional()), cov(y));
+        }
+    }
+
+    /** The Frechet distance of N(mu1, c1) and N(mu2, c2), float64 inputs. */
+    public static double frechet(Tensor mu1, Tensor c1, Tensor mu2, Tensor c2) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor s1 = sqrtPsd(c1);
+            Tensor m = s1.mm(c2).mm(s1);
+            m = m.add(m.t()).mul(new Scalar(0.5));
+            double trSqrt = torch.linalg_eigvalsh(m, new org.bytedeco.javacpp.BytePointer("L"))
+                    .clamp_min(new Scalar(0.0)).sqrt().sum().item_double();
+            double dMu = mu1.sub(mu2).square().sum().item_double();
+            return dMu + c1.trace().item_double() + c2.trace().item_double() - 2 * trSqrt;
+        }
+    }
+
+    /**
+     * Kernel inception distance (Binkowski et al. 2018): the unbiased estimate of MMD^2 with the
+     * cubic polynomial kernel k(x, y) = (x.y / d + 1)^3, over {@code subsets} random subsets of
+     * {@code size} samples of each set (seeded), as mean +- std.
+     */
+    public static MeanStd kid(Tensor real, Tensor fake, int subsets, int size, long seed) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor x = f64(real);
+            Tensor y = f64(fake);
+            int m = (int) Math.min(size, Math.min(x.size(0), y.size(0)));
+            double d = x.size(1);
+            Random r = new Random(seed);
+            double[] v = new double[subsets];
+            for (int s = 0; s < subsets; s++) {
+                try (PointerScope inner = new PointerScope()) {
+                    Tensor a = x.index_select(0, sample(r, (int) x.size(0), m));
+                    Tensor b = y.index_select(0, sample(r, (int) y.size(0), m));
+                    Tensor kxx = poly(a, a, d);
+                    Tensor kyy = poly(b, b, d);
+                    Tensor kxy = poly(a, b, d);
+                    double sxx = kxx.sum().item_double() - kxx.trace().item_double();
+                    double syy = kyy.sum().item_double() - kyy.trace().item_double();
+                    v[s] = (sxx + syy) / ((double) m * (m - 1)) - 2 * kxy.sum().item_double() / ((double) m * m);
+                }
+            }
+            return meanStd(v);
+        }
+    }
+
+    /**
+     * Inception-style score (Salimans et al. 2016) of class probabilities (N, C):
+     * exp(E_x KL(p(y|x) || p(y))) within each of {@code splits} consecutive splits, mean +- std.
+     */
+    public static MeanStd classifierScore(Tensor probs, int splits) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor p = f64(probs).clamp_min(new Scalar(1e-12));
+            long n = p.size(0);
+            double[] v = new double[splits];
+            for (int s = 0; s < splits; s++) {
+                long from = n * s / splits;
+                long to = n * (s + 1) / splits;
+                Tensor part = p.narrow(0, from, to - from);
+                Tensor py = part.mean(new long[] {0}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+                Tensor kl = part.mul(part.log().sub(py.log())).sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+                v[s] = Math.exp(kl.mean().item_double());
+            }
+            return meanStd(v);
+        }
+    }
+
+    /**
+     * Improved precision and recall (Kynkaanniemi et al. 2019): each set's manifold is the union
+     * of balls reaching each sample's k-th nearest neighbour within its set; precision is the
+     * share of generated samples inside the real manifold, recall the share of real samples
+     * inside the generated one. The paper uses k = 3.
+     */
+    public static PrecisionRecall precisionRecall(Tensor real, Tensor fake, int k) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor x = f64(real);
+            Tensor y = f64(fake);
+            Tensor rx = kthNeighbourRadii(x, k);
+            Tensor ry = kthNeighbourRadii(y, k);
+            return new PrecisionRecall(insideShare(y, x, rx), insideShare(x, y, ry));
+        }
+    }
+
+    /**
+     * Density and coverage (Naeem et al. 2020) with k-NN balls around real samples only:
+     * density = E_y[#real balls holding y] / k, coverage = share of real balls holding at least
+     * one generated sample. The paper uses k = 5.
+     */
+    public static DensityCoverage densityCoverage(Tensor real, Tensor fake, int k) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor x = f64(real);
+            Tensor y = f64(fake);
+            Tensor rx = kthNeighbourRadii(x, k);
+            double inBalls = 0;
+            for (long from = 0; from < y.size(0); from += BLOCK) {
+                try (PointerScope inner = new PointerScope()) {
+                    Tensor d = torch.cdist(y.narrow(0, from, Math.min(BLOCK, y.size(0) - from)), x);
+                    inBalls += d.le(rx.unsqueeze(0)).sum().item_double();
+                }
+            }
+            long covered = 0;
+            for (long from = 0; from < x.size(0); from += BLOCK) {
+                try (PointerScope inner = new PointerScope()) {
+                    long len = Math.min(BLOCK, x.size(0) - from);
+                    Tensor nearestFake = torch.cdist(x.narrow(0, from, len), y).amin(new long[] {1}, false);
+                    covered += nearestFake.le(rx.narrow(0, from, len)).sum().item_long();
+                }
+            }
+            return new DensityCoverage(inBalls / (k * (double) y.size(0)), covered / (double) x.size(0));
+        }
+    }
+
+    /** Distance from each row to its k-th nearest other row of the same set. */
+    static Tensor kthNeighbourRadii(Tensor x, int k) {
+        Tensor out = torch.empty(x.size(0)).toType(torch.ScalarType.Double);
+        for (long from = 0; from < x.size(0); from += BLOCK) {
+            try (PointerScope inner = new PointerScope()) {
+                long len = Math.min(BLOCK, x.size(0) - from);
+                Tensor d = torch.cdist(x.narrow(0, from, len), x);
+                // the smallest distance is the row to itself (0), so the k-th neighbour is value k + 1
+                out.narrow(0, from, len).copy_(d.kthvalue(k + 1, 1, false).get0());
+            }
+        }
+        return out;
+    }
+
+    /** Share of rows of {@code a} inside at least one ball (centres {@code b}, radii {@code r}). */
+    private static double insideShare(Tensor a, Tensor b, Tensor r) {
+        long inside = 0;
+        for (long from = 0; from < a.size(0); from += BLOCK) {
+            try (PointerScope inner = new PointerScope()) {
+                long len = Math.min(BLOCK, a.size(0) - from);
+                Tensor d = torch.cdist(a.narrow(0, from, len), b);
+                inside += d.le(r.unsqueeze(0)).any(1).sum().item_long();
+            }
+        }
+        return inside / (double) a.size(0);
+    }
+
+    private static Tensor poly(Tensor a, Tensor b, double d) {
+        return a.mm(b.t()).div(new Scalar(d)).add(new Scalar(1.0)).pow(new Scalar(3.0));
+    }
+
+    private static Tensor sample(Random r, int n, int m) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = 0; i < m; i++) { // partial Fisher-Yates: the first m are a uniform subset
+            int j = i + r.nextInt(n - i);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return org.gan4j.nn.Tensors.fromInts(java.util.Arrays.copyOf(p, m));
+    }
+
+    /** Unbiased covariance (N - 1 in the denominator), as numpy.cov and TF-GAN. */
+    static Tensor cov(Tensor x) {
+        Tensor c = x.sub(x.mean(new long[] {0}, true, new org.bytedeco.pytorch.ScalarTypeOptional()));
+        return c.t().mm(c).div(new Scalar(x.size(0) - 1.0));
+    }
+
+    /** Square root of a symmetric positive semi-definite matrix by eigendecomposition. */
+    static Tensor sqrtPsd(Tensor c) {
+        org.bytedeco.pytorch.T_TensorTensor_T e = torch.linalg_eigh(c.add(c.t()).mul(new Scalar(0.5)), "L");
+        Tensor vals = e.get0().clamp_min(new Scalar(0.0)).sqrt();
+        Tensor vecs = e.get1();
+        return vecs.mul(vals.unsqueeze(0)).mm(vecs.t());
+    }
+
+    private static Tensor f64(Tensor t) {
+        return t.detach().cpu().toType(torch.ScalarType.Double).contiguous();
+    }
+
+    private static MeanStd meanStd(double[] v) {
+        double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
+        double var = java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / v.length;
+        return new MeanStd(mean, Math.sqrt(var));
+    }
+}

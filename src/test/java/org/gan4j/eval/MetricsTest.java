@@ -1,0 +1,96 @@
+package org.gan4j.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.gan4j.nn.Seeds;
+import org.gan4j.nn.Tensors;
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+    private static Tensor d64(double... v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return Tensors.fromFloats(f, v.length).toType(torch.ScalarType.Double);
+    }
+
+    private static Tensor matrix(double a, double b, double c, double d) {
+        return d64(a, b, c, d).reshape(2, 2);
+    }
+
+    @Test
+    void frechetDistanceOfTwoGaussiansHasItsClosedForm() {
+        try (PointerScope s = new PointerScope()) {
+            // diagonal: |(1, 2)|^2 + (1 + 4 + 9 + 1) - 2 (sqrt(1*9) + sqrt(4*1)) = 5 + 15 - 10
+            assertThat(Metrics.frechet(d64(0, 0), matrix(1, 0, 0, 4), d64(1, 2), matrix(9, 0, 0, 1)))
+                    .isCloseTo(10.0, within(1e-9));
+            // the same covariances rotated by 30 degrees: the distance is unchanged
+            double c = Math.cos(Math.PI / 6);
+            double sn = Math.sin(Math.PI / 6);
+            Tensor r = matrix(c, -sn, sn, c);
+            Tensor c1 = r.mm(matrix(1, 0, 0, 4)).mm(r.t());
+            Tensor c2 = r.mm(matrix(9, 0, 0, 1)).mm(r.t());
+            assertThat(Metrics.frechet(d64(0, 0), c1, d64(1, 2), c2)).isCloseTo(10.0, within(1e-5));
+            // non-commuting covariances: W2^2 of N(0, diag(1, 0)) and N(0, rotated diag(1, 0)) is
+            // 2 - 2 |cos 30deg|
+            Tensor p1 = matrix(1, 0, 0, 0);
+            Tensor p2 = r.mm(p1).mm(r.t());
+            assertThat(Metrics.frechet(d64(0, 0), p1, d64(0, 0), p2)).isCloseTo(2 - 2 * c, within(1e-6));
+        }
+    }
+
+    @Test
+    void identicalSetsScorePerfectly() {
+        try (PointerScope s = new PointerScope()) {
+            Seeds.seedTorch(1);
+            Tensor x = torch.randn(500, 8);
+            assertThat(Metrics.fid(x, x)).isCloseTo(0.0, within(1e-9));
+            Metrics.PrecisionRecall pr = Metrics.precisionRecall(x, x, 3);
+            assertThat(pr.precision()).isEqualTo(1.0);
+            assertThat(pr.recall()).isEqualTo(1.0);
+            assertThat(Metrics.densityCoverage(x, x, 5).coverage()).isEqualTo(1.0);
+            Metrics.MeanStd kid = Metrics.kid(x, x, 20, 200, 7);
+            assertThat(Math.abs(kid.mean())).isLessThan(0.02);
+        }
+    }
+
+    @Test
+    void aCollapsedGeneratorIsSeparatedFromAGoodOne() {
+        try (PointerScope s = new PointerScope()) {
+            Seeds.seedTorch(2);
+            Tensor real = torch.randn(1000, 8);
+            Tensor good = torch.randn(1000, 8);
+            // all samples near one point: precise but without diversity
+            Tensor collapsed = torch.randn(1000, 8).mul(new Scalar(0.05)).add(new Scalar(0.3));
+            assertThat(Metrics.fid(real, good)).isLessThan(0.2);
+            assertThat(Metrics.fid(real, collapsed)).isGreaterThan(5);
+            assertThat(Metrics.kid(real, good, 10, 500, 1).mean()).isLessThan(Metrics.kid(real, collapsed, 10, 500, 1).mean() / 10);
+            Metrics.PrecisionRecall prGood = Metrics.precisionRecall(real, good, 3);
+            Metrics.PrecisionRecall prBad = Metrics.precisionRecall(real, collapsed, 3);
+            assertThat(prGood.recall()).isGreaterThan(0.5);
+            assertThat(prBad.recall()).isLessThan(0.05);
+            assertThat(prBad.precision()).isGreaterThan(0.9);
+            assertThat(Metrics.densityCoverage(real, good, 5).coverage()).isGreaterThan(0.8);
+            assertThat(Metrics.densityCoverage(real, collapsed, 5).coverage()).isLessThan(0.05);
+        }
+    }
+
+    @Test
+    void classifierScoreIsTheNumberOfEquallyUsedConfidentClasses() {
+        try (PointerScope s = new PointerScope()) {
+            Tensor eye = torch.eye(10).toType(torch.ScalarType.Double).repeat(new long[] {10, 1});
+            assertThat(Metrics.classifierScore(eye, 1).mean()).isCloseTo(10.0, within(1e-6));
+            Tensor one = torch.zeros(100, 10).toType(torch.ScalarType.Double);
+            one.select(1, 3).fill_(new Scalar(1.0));
+            assertThat(Metrics.classifierScore(one, 5).mean()).isCloseTo(1.0, within(1e-6));
+            Tensor unsure = torch.full(new long[] {100, 10}, new Scalar(0.1)).toType(torch.ScalarType.Double);
+            assertThat(Metrics.classifierScore(unsure, 2).mean()).isCloseTo(1.0, within(1e-6));
+        }
+    }
+}
