@@ -22,7 +22,7 @@ final class ClassifierCommand {
         @Option(names = "--data", paramLabel = "DIR", description = "Dataset directory (default: the usual search).")
         String data;
 
-        @Option(names = "--out", paramLabel = "FILE", defaultValue = "classifiers/mnist-lenet.pt")
+        @Option(names = "--out", paramLabel = "FILE", description = "Default: classifiers/DATASET-lenet.pt.")
         Path out;
 
         @Option(names = "--epochs", defaultValue = "4")
@@ -45,6 +45,9 @@ final class ClassifierCommand {
                 throw new UserError("--epochs: must be > 0, got " + epochs);
             }
             Classifier.Trained t = Classifier.train(all, heldOut, epochs, seed, System.out::println);
+            if (out == null) {
+                out = Path.of("classifiers", dataset + "-lenet.pt");
+            }
             t.classifier().save(out);
             System.out.printf("held-out accuracy %.4f on %d images (trained on %d); saved %s%n",
                     t.heldOutAccuracy(), t.heldOutSize(), t.trainSize(), out);

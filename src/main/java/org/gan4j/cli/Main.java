@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The gan4j command line. User errors end in one line on stderr and exit code 2. */
 @Command(name = "gan4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Generative Adversarial Networks on libtorch.",
-        subcommands = {TrainCommand.class, SampleCommand.class, BenchCommand.class, DataCommand.class,
+        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, BenchCommand.class, DataCommand.class,
                 ClassifierCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

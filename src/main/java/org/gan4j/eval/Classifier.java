@@ -80,7 +80,20 @@ public final class Classifier {
 
     /** Class probabilities for n images in [-1, 1], row-major (n x classes). */
     public float[] probabilities(float[] images, int n) {
-        float[] out = new float[n * classes];
+        return map(images, n, classes, x -> net.forward(x).softmax(1));
+    }
+
+    /** Penultimate-layer features for n images in [-1, 1], row-major (n x featureSize). */
+    public float[] features(float[] images, int n) {
+        return map(images, n, FEATURES, net::features);
+    }
+
+    /** Width of {@link #features}. */
+    public static final int FEATURES = 128;
+
+    /** Applies {@code f} to the images in chunks of 500, without gradients. */
+    private static float[] map(float[] images, int n, int width, java.util.function.UnaryOperator<Tensor> f) {
+        float[] out = new float[n * width];
         int chunk = 500;
         try (NoGradGuard ng = new NoGradGuard()) {
             for (int i = 0; i < n; i += chunk) {
@@ -88,8 +101,8 @@ public final class Classifier {
                 try (PointerScope scope = new PointerScope()) {
                     float[] part = new float[m * 784];
                     System.arraycopy(images, i * 784, part, 0, part.length);
-                    float[] p = Tensors.toFloats(net.forward(Tensors.fromFloats(part, m, 1, 28, 28)).softmax(1));
-                    System.arraycopy(p, 0, out, i * classes, p.length);
+                    float[] p = Tensors.toFloats(f.apply(Tensors.fromFloats(part, m, 1, 28, 28)));
+                    System.arraycopy(p, 0, out, i * width, p.length);
                 }
             }
         }

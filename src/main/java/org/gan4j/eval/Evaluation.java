@@ -1,0 +1,81 @@
+package org.gan4j.eval;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.gan4j.nn.Tensors;
+
+/**
+ * Every sample-quality metric of one set of images against real reference images, on the
+ * scoring classifier's features (FID, KID, precision/recall, density/coverage) and class
+ * probabilities (classifier score, class histogram).
+ */
+public final class Evaluation {
+    private Evaluation() {
+    }
+
+    /** Features (n x 128) and class probabilities (n x classes) of a set of images. */
+    public record Scored(float[] features, float[] probabilities, int n) {
+        public static Scored of(Classifier c, float[] images, int n) {
+            return new Scored(c.features(images, n), c.probabilities(images, n), n);
+        }
+    }
+
+    /**
+     * Metrics of {@code sample} against {@code reference}; {@code classShare} is the data's class
+     * distribution, the target of the class-histogram KL.
+     */
+    public static Map<String, Double> of(Scored reference, Scored sample, double[] classShare, long seed) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor r = Tensors.fromFloats(reference.features(), reference.n(), Classifier.FEATURES);
+            Tensor s = Tensors.fromFloats(sample.features(), sample.n(), Classifier.FEATURES);
+            m.put("fid", Metrics.fid(r, s));
+            Metrics.MeanStd kid = Metrics.kid(r, s, 100, 1000, seed);
+            m.put("kid", kid.mean());
+            m.put("kid_std", kid.std());
+            int classes = classShare.length;
+            Metrics.MeanStd score = Metrics.classifierScore(
+                    Tensors.fromFloats(sample.probabilities(), sample.n(), classes), 10);
+            m.put("classifier_score", score.mean());
+            m.put("classifier_score_std", score.std());
+            Metrics.PrecisionRecall pr = Metrics.precisionRecall(r, s, 3);
+            m.put("precision", pr.precision());
+            m.put("recall", pr.recall());
+            Metrics.DensityCoverage dc = Metrics.densityCoverage(r, s, 5);
+            m.put("density", dc.density());
+            m.put("coverage", dc.coverage());
+        }
+        int[] hist = new int[classShare.length];
+        float[] p = sample.probabilities();
+        for (int i = 0; i < sample.n(); i++) {
+            int best = 0;
+            for (int k = 1; k < hist.length; k++) {
+                if (p[i * hist.length + k] > p[i * hist.length + best]) {
+                    best = k;
+                }
+            }
+            hist[best]++;
+        }
+        m.put("classes_covered", (double) Histograms.covered(hist));
+        m.put("class_kl", klTo(hist, classShare));
+        return m;
+    }
+
+    /** KL(hist / sum || target), in nats. */
+    static double klTo(int[] hist, double[] target) {
+        long total = 0;
+        for (int h : hist) {
+            total += h;
+        }
+        double kl = 0;
+        for (int k = 0; k < hist.length; k++) {
+            if (hist[k] > 0) {
+                double q = hist[k] / (double) total;
+                kl += q * Math.log(q / target[k]);
+            }
+        }
+        return kl;
+    }
+}

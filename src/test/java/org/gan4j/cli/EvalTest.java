@@ -1,0 +1,67 @@
+package org.gan4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.gan4j.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvalTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void evalPrintsEveryMetricBesideTheRealFloorAndWritesNpyFeatures() throws Exception {
+        Path data = TestData.mnistDir(tmp);
+        int heldOut = 200;
+        Path clf = tmp.resolve("clf.pt");
+        CliTest.Result c = CliTest.run("classifier", "train", "--dataset", "mnist", "--data", data.toString(),
+                "--epochs", "1", "--held-out", Integer.toString(heldOut), "--out", clf.toString());
+        assertThat(c.code()).as(c.err()).isZero();
+        Path cfg = tmp.resolve("g.yaml");
+        Files.writeString(cfg, """
+                name: evalg
+                data: {dataset: mnist, path: "%s", limit: 512}
+                model: {architecture: mlp, width: 32}
+                train: {steps: 30, batch_size: 32}
+                log: {every: 10, sample_every: 0, checkpoint_every: 0, samples: 16}
+                """.formatted(data.toString().replace("\\", "/")));
+        Path run = tmp.resolve("run");
+        CliTest.Result t = CliTest.run("train", "--config", cfg.toString(), "--out", run.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        Path feats = tmp.resolve("feats");
+        CliTest.Result r = CliTest.run("eval", "--checkpoint", run.resolve("checkpoints/latest.pt").toString(),
+                "--dataset", "mnist", "--data", data.toString(), "--classifier", clf.toString(), "--n", "300",
+                "--held-out", Integer.toString(heldOut), "--json", "--features-out", feats.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode gen = j.get("generated");
+        JsonNode floor = j.get("real_floor");
+        for (String k : new String[] {"fid", "kid", "classifier_score", "precision", "recall", "density", "coverage",
+                "classes_covered", "class_kl"}) {
+            assertThat(gen.has(k)).as(k).isTrue();
+            assertThat(floor.has(k)).as(k).isTrue();
+        }
+        // 30 steps of a tiny MLP G are far from real digits; held-out real digits are not
+        assertThat(floor.get("fid").asDouble()).isLessThan(gen.get("fid").asDouble());
+        assertThat(floor.get("coverage").asDouble()).isGreaterThan(gen.get("coverage").asDouble());
+        byte[] npy = Files.readAllBytes(feats.resolve("generated.npy"));
+        String header = new String(npy, 10, (npy[8] & 0xff) | (npy[9] & 0xff) << 8, StandardCharsets.US_ASCII);
+        assertThat(header).contains("'<f4'").contains("(300, 128)").endsWith("\n");
+        assertThat((10 + header.length()) % 64).isZero();
+        assertThat(npy.length).isEqualTo(10 + header.length() + 300 * 128 * 4);
+    }
+
+    @Test
+    void missingClassifierIsAOneLineError() {
+        CliTest.Result r = CliTest.run("eval", "--checkpoint", tmp.resolve("none.pt").toString(), "--dataset", "mnist",
+                "--classifier", tmp.resolve("clf.pt").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
+    }
+}
