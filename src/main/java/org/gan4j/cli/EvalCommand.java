@@ -62,6 +62,8 @@ final class EvalCommand implements Callable<Integer> {
             throw new UserError("--n: must be > 1, got " + n);
         }
         long t0 = System.nanoTime();
+        // inference only: use every core (training keeps libtorch's default)
+        org.gan4j.nn.Devices.threads(Runtime.getRuntime().availableProcessors());
         Choices.Dataset d = DataFetch.parseDataset(dataset);
         Dataset all = ImageDatasets.loadTrain(d, data, 0);
         if (heldOut <= 1 || heldOut >= all.size() - 1) {

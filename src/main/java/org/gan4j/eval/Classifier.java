@@ -88,6 +88,23 @@ public final class Classifier {
         return map(images, n, FEATURES, net::features);
     }
 
+    /** Features and class probabilities in one forward pass per chunk. */
+    public float[][] featuresAndProbabilities(float[] images, int n) {
+        float[] feats = new float[n * FEATURES];
+        float[] probs = map(images, n, classes, x -> {
+            Tensor f = net.features(x);
+            float[] part = Tensors.toFloats(f);
+            int row = (int) f.size(0);
+            System.arraycopy(part, 0, feats, offset[0] * FEATURES, row * FEATURES);
+            offset[0] += row;
+            return net.classify(f).softmax(1);
+        });
+        offset[0] = 0;
+        return new float[][] {feats, probs};
+    }
+
+    private final int[] offset = new int[1];
+
     /** Width of {@link #features}. */
     public static final int FEATURES = 128;
 

@@ -18,7 +18,8 @@ public final class Evaluation {
     /** Features (n x 128) and class probabilities (n x classes) of a set of images. */
     public record Scored(float[] features, float[] probabilities, int n) {
         public static Scored of(Classifier c, float[] images, int n) {
-            return new Scored(c.features(images, n), c.probabilities(images, n), n);
+            float[][] fp = c.featuresAndProbabilities(images, n);
+            return new Scored(fp[0], fp[1], n);
         }
     }
 

@@ -30,6 +30,11 @@ public final class LeNet extends Net {
         return torch.relu(fc1.forward(x.flatten(1, -1)));
     }
 
+    /** Class logits from {@link #features}. */
+    public Tensor classify(Tensor features) {
+        return fc2.forward(features);
+    }
+
     /** Class logits, (N, 1, 28, 28) -> (N, classes). */
     @Override
     public Tensor forward(Tensor x) {
