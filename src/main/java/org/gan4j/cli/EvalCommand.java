@@ -84,6 +84,11 @@ final class EvalCommand implements Callable<Integer> {
         Evaluation.Scored sHeld = Evaluation.Scored.of(c, held, heldOut);
         Map<String, Double> gen = Evaluation.of(sRef, sFake, share, seed);
         Map<String, Double> floor = Evaluation.of(sRef, sHeld, share, seed);
+        // recall, coverage and density depend on the sample count: the generator at the floor's count too
+        int m = Math.min(n, heldOut);
+        Evaluation.Scored sFew = new Evaluation.Scored(Arrays.copyOf(sFake.features(), m * Classifier.FEATURES),
+                Arrays.copyOf(sFake.probabilities(), m * c.classes()), m);
+        Map<String, Double> genFew = Evaluation.of(sRef, sFew, share, seed);
         if (featuresOut != null) {
             Files.createDirectories(featuresOut);
             Npy.writeFloat32(featuresOut.resolve("real.npy"), sRef.features(), nRef, Classifier.FEATURES);
@@ -99,15 +104,17 @@ final class EvalCommand implements Callable<Integer> {
             r.put("reference_samples", nRef);
             r.put("held_out_samples", heldOut);
             r.put("generated", gen);
+            r.put("generated_at_floor_count", genFew);
             r.put("real_floor", floor);
             r.put("seconds", secs);
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
         } else {
             System.out.printf(Locale.ROOT, "%s: %d generated vs %d real training images; floor: %d real held-out images%n",
                     checkpoint, n, nRef, heldOut);
-            System.out.printf(Locale.ROOT, "%-22s %14s %14s%n", "metric", "generated", "real floor");
+            System.out.printf(Locale.ROOT, "%-22s %14s %16s %14s%n", "metric", "generated",
+                    "generated (" + m + ")", "real floor");
             for (String k : gen.keySet()) {
-                System.out.printf(Locale.ROOT, "%-22s %14.5f %14.5f%n", k, gen.get(k), floor.get(k));
+                System.out.printf(Locale.ROOT, "%-22s %14.5f %16.5f %14.5f%n", k, gen.get(k), genFew.get(k), floor.get(k));
             }
             System.out.printf(Locale.ROOT, "%.1f s%n", secs);
         }
