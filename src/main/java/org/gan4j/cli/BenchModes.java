@@ -1,7 +1,6 @@
 package org.gan4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +100,7 @@ final class BenchModes implements Callable<Integer> {
             all.put("wall_s", wall);
             all.put("variants", table);
             all.put("runs", results);
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(all));
+            Json.print(all);
         } else {
             System.out.printf(Locale.ROOT, "%s, %d seeds, 2,500 samples each (PacGAN protocol); scatter plots in %s%n",
                     dataset, seeds, plots);

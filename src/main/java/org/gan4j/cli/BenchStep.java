@@ -1,7 +1,5 @@
 package org.gan4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,7 +90,7 @@ final class BenchStep implements Callable<Integer> {
             r.put("versions", Versions.all());
         }
         if (json) {
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+            Json.print(r);
         } else {
             r.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-24s %s%n", k, v));
         }

@@ -1,7 +1,5 @@
 package org.gan4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -107,7 +105,7 @@ final class EvalCommand implements Callable<Integer> {
             r.put("generated_at_floor_count", genFew);
             r.put("real_floor", floor);
             r.put("seconds", secs);
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+            Json.print(r);
         } else {
             System.out.printf(Locale.ROOT, "%s: %d generated vs %d real training images; floor: %d real held-out images%n",
                     checkpoint, n, nRef, heldOut);

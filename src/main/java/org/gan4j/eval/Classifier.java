@@ -88,22 +88,14 @@ public final class Classifier {
         return map(images, n, FEATURES, net::features);
     }
 
-    /** Features and class probabilities in one forward pass per chunk. */
+    /** Features and class probabilities, the convolutions run once (probabilities come from the features). */
     public float[][] featuresAndProbabilities(float[] images, int n) {
-        float[] feats = new float[n * FEATURES];
-        float[] probs = map(images, n, classes, x -> {
-            Tensor f = net.features(x);
-            float[] part = Tensors.toFloats(f);
-            int row = (int) f.size(0);
-            System.arraycopy(part, 0, feats, offset[0] * FEATURES, row * FEATURES);
-            offset[0] += row;
-            return net.classify(f).softmax(1);
-        });
-        offset[0] = 0;
-        return new float[][] {feats, probs};
+        float[] feats = features(images, n);
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor f = Tensors.fromFloats(feats, n, FEATURES);
+            return new float[][] {feats, Tensors.toFloats(net.classify(f).softmax(1))};
+        }
     }
-
-    private final int[] offset = new int[1];
 
     /** Width of {@link #features}. */
     public static final int FEATURES = 128;
@@ -127,7 +119,11 @@ public final class Classifier {
     }
 
     public int[] predict(float[] images, int n) {
-        float[] p = probabilities(images, n);
+        return argmax(probabilities(images, n), n, classes);
+    }
+
+    /** The most probable class of each row of a row-major (n x classes) matrix. */
+    public static int[] argmax(float[] p, int n, int classes) {
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
             int best = 0;

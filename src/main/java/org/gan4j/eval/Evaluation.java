@@ -49,34 +49,12 @@ public final class Evaluation {
             m.put("coverage", dc.coverage());
         }
         int[] hist = new int[classShare.length];
-        float[] p = sample.probabilities();
-        for (int i = 0; i < sample.n(); i++) {
-            int best = 0;
-            for (int k = 1; k < hist.length; k++) {
-                if (p[i * hist.length + k] > p[i * hist.length + best]) {
-                    best = k;
-                }
-            }
-            hist[best]++;
+        for (int k : Classifier.argmax(sample.probabilities(), sample.n(), hist.length)) {
+            hist[k]++;
         }
         m.put("classes_covered", (double) Histograms.covered(hist));
-        m.put("class_kl", klTo(hist, classShare));
+        m.put("class_kl", Histograms.kl(hist, classShare));
         return m;
     }
 
-    /** KL(hist / sum || target), in nats. */
-    static double klTo(int[] hist, double[] target) {
-        long total = 0;
-        for (int h : hist) {
-            total += h;
-        }
-        double kl = 0;
-        for (int k = 0; k < hist.length; k++) {
-            if (hist[k] > 0) {
-                double q = hist[k] / (double) total;
-                kl += q * Math.log(q / target[k]);
-            }
-        }
-        return kl;
-    }
 }

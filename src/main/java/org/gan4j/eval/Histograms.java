@@ -15,15 +15,22 @@ final class Histograms {
 
     /** KL(hist / sum || uniform over hist.length), in nats; 0 for an empty histogram. */
     static double klToUniform(int[] hist) {
+        double[] uniform = new double[hist.length];
+        java.util.Arrays.fill(uniform, 1.0 / hist.length);
+        return kl(hist, uniform);
+    }
+
+    /** KL(hist / sum || target), in nats; 0 for an empty histogram. */
+    static double kl(int[] hist, double[] target) {
         long total = 0;
         for (int h : hist) {
             total += h;
         }
         double kl = 0;
-        for (int h : hist) {
-            if (h > 0) {
-                double p = h / (double) total;
-                kl += p * Math.log(p * hist.length);
+        for (int k = 0; k < hist.length; k++) {
+            if (hist[k] > 0) {
+                double q = hist[k] / (double) total;
+                kl += q * Math.log(q / target[k]);
             }
         }
         return kl;

@@ -1,0 +1,17 @@
+package org.gan4j.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/** The one way commands print a --json report. */
+final class Json {
+    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Json() {
+    }
+
+    static void print(Object report) throws JsonProcessingException {
+        System.out.println(PRETTY.writeValueAsString(report));
+    }
+}
