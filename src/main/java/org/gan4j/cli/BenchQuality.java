@@ -30,14 +30,35 @@ final class BenchQuality implements Callable<Integer> {
     @Option(names = "--raw", description = "Use G itself even where the checkpoint holds an EMA copy.")
     boolean raw;
 
+    @Option(names = "--class", paramLabel = "K",
+            description = "Sample class K only and report how often the classifier agrees (class-conditional G).")
+    Integer label;
+
     @Override
     public Integer call() {
         if (n <= 0) {
             throw new UserError("--n: must be > 0, got " + n);
         }
         Classifier c = Classifier.load(classifier);
-        float[] images = Sampler.draw(Sampler.load(checkpoint, raw), n, seed);
-        DigitQuality q = DigitQuality.of(c.probabilities(images, n), n, c.classes(), threshold);
+        float[] images;
+        if (label != null) {
+            int[] labels = new int[n];
+            Arrays.fill(labels, label);
+            images = Sampler.draw(Sampler.load(checkpoint, raw), labels, seed);
+        } else {
+            images = Sampler.draw(Sampler.load(checkpoint, raw), n, seed);
+        }
+        float[] probs = c.probabilities(images, n);
+        DigitQuality q = DigitQuality.of(probs, n, c.classes(), threshold);
+        if (label != null) {
+            int agree = 0;
+            for (int top : Classifier.argmax(probs, n, c.classes())) {
+                agree += top == label ? 1 : 0;
+            }
+            System.out.printf("class %d: the classifier's top class is %d for %.1f%% of %d samples"
+                    + " (%.1f%% with p >= %.2f)%n", label, label, 100.0 * agree / n, n,
+                    100.0 * q.histogram()[label] / n, threshold);
+        }
         System.out.printf("samples %d  confident(p>=%.2f) %.1f%%  classes %d/%d  KL(hist||uniform) %.4f%n",
                 n, threshold, 100 * q.confidentShare(), q.classesCovered(), c.classes(), q.klToUniform());
         System.out.println("histogram " + Arrays.toString(q.histogram()));

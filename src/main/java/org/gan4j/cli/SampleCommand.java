@@ -29,6 +29,12 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "Use G itself even where the checkpoint holds an EMA copy.")
     boolean raw;
 
+    @Option(names = "--class", paramLabel = "K", description = "Only class K (class-conditional generators).")
+    Integer label;
+
+    @Option(names = "--class-grid", description = "One row per class, --n samples in each (class-conditional generators).")
+    boolean classGrid;
+
     @Override
     public Integer call() {
         if (n <= 0) {
@@ -39,14 +45,36 @@ final class SampleCommand implements Callable<Integer> {
         if (cfg.data().dataset().isToy()) {
             throw new UserError(checkpoint + ": a 2-D toy generator; its samples are points, not images");
         }
+        if (label != null && classGrid) {
+            throw new UserError("--class and --class-grid: choose one");
+        }
         Generator g = Sampler.load(checkpoint, raw);
-        float[] v = Sampler.draw(g, n, seed);
+        int cols = (int) Math.ceil(Math.sqrt(n));
+        float[] v;
+        if (classGrid) {
+            if (g.classes() == 0) {
+                throw new UserError("--class-grid: " + checkpoint + " holds a generator that is not class-conditional");
+            }
+            int[] labels = new int[n * g.classes()];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = i / n;
+            }
+            v = Sampler.draw(g, labels, seed);
+            cols = n;
+            n = labels.length;
+        } else if (label != null) {
+            int[] labels = new int[n];
+            java.util.Arrays.fill(labels, label);
+            v = Sampler.draw(g, labels, seed);
+        } else {
+            v = Sampler.draw(g, n, seed);
+        }
         long[] s = g.sampleShape();
         int c = (int) s[0];
         int hh = (int) s[1];
         int w = (int) s[2];
         if (out.getFileName().toString().toLowerCase().endsWith(".png")) {
-            Images.writePng(Images.grid(v, n, c, hh, w, (int) Math.ceil(Math.sqrt(n))), out);
+            Images.writePng(Images.grid(v, n, c, hh, w, cols), out);
             System.out.println("wrote a grid of " + n + " samples to " + out);
         } else {
             for (int i = 0; i < n; i++) {

@@ -44,6 +44,11 @@ public final class Choices {
         public boolean isToy() {
             return this == RING8 || this == GRID25;
         }
+
+        /** Classes its labels name (0: unlabelled). */
+        public int classes() {
+            return isToy() ? 0 : 10;
+        }
     }
 
     public enum Architecture {
@@ -52,6 +57,25 @@ public final class Choices {
         @JsonCreator
         static Architecture of(String s) {
             return parse(Architecture.class, "model.architecture", s);
+        }
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return spell(this);
+        }
+    }
+
+    /**
+     * Class conditioning: none; G takes a label embedding beside z and D is a projection
+     * discriminator (Miyato & Koyama 2018) or has an auxiliary classifier (ACGAN, Odena 2017).
+     */
+    public enum Conditioning {
+        NONE, PROJECTION, ACGAN;
+
+        @JsonCreator
+        static Conditioning of(String s) {
+            return parse(Conditioning.class, "model.conditioning", s);
         }
 
         @JsonValue

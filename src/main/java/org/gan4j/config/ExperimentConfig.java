@@ -1,6 +1,7 @@
 package org.gan4j.config;
 
 import org.gan4j.config.Choices.Architecture;
+import org.gan4j.config.Choices.Conditioning;
 import org.gan4j.config.Choices.Dataset;
 import org.gan4j.config.Choices.DeviceKind;
 import org.gan4j.config.Choices.Loss;
@@ -23,10 +24,10 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
      * Generator and discriminator; {@code width} scales the hidden sizes of the MLP families.
      * The last three shape D only: spectral normalisation of its weights, a minibatch
      * standard-deviation feature before its last layer, and packing (D judges {@code packing}
-     * samples at once; 1: off).
+     * samples at once; 1: off). {@code conditioning} makes both networks class-conditional.
      */
     public record Model(Architecture architecture, int zDim, int width, int depth, double dropout,
-                        boolean spectralNorm, boolean minibatchStd, int packing) {
+                        boolean spectralNorm, boolean minibatchStd, int packing, Conditioning conditioning) {
     }
 
     /** The game and D's regularisers; {@code weightClip} 0 leaves D's weights unclipped. */
@@ -67,6 +68,16 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
         if (train.batchSize % model.packing != 0) {
             throw new ConfigException("model.packing: " + model.packing + " must divide train.batch_size "
                     + train.batchSize);
+        }
+        if (model.conditioning != Conditioning.NONE) {
+            if (data.dataset.classes() == 0) {
+                throw new ConfigException("model.conditioning: '" + model.conditioning + "' needs class labels, and data.dataset '"
+                        + data.dataset + "' has none");
+            }
+            if (model.packing > 1) {
+                throw new ConfigException("model.conditioning: '" + model.conditioning
+                        + "' cannot be combined with model.packing " + model.packing);
+            }
         }
         if (!(objective.labelSmoothing >= 0 && objective.labelSmoothing < 1)) {
             throw new ConfigException("objective.label_smoothing: must be in [0, 1), got " + objective.labelSmoothing);

@@ -10,6 +10,7 @@ import org.gan4j.nn.Sequential;
  */
 public final class DcganDiscriminator28 extends Discriminator {
     private final Sequential net;
+    private final long featureSize;
 
     public DcganDiscriminator28(double dropout) {
         this(dropout, 1, DOptions.PLAIN);
@@ -25,12 +26,28 @@ public final class DcganDiscriminator28 extends Discriminator {
             s.add(Layers.minibatchStd(DOptions.STD_GROUP));
             features++;
         }
-        net = child("net", s.add(Layers.flatten()).add(o.sn(Layers.linear(features * 7 * 7, 1))));
+        featureSize = features * 7 * 7;
+        net = child("net", s.add(Layers.flatten()).add(o.sn(Layers.linear(featureSize, 1))));
         Init.dcgan(this);
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        return net.forward(x).view(-1);
+        return head(features(x));
+    }
+
+    @Override
+    public Tensor features(Tensor x) {
+        return net.forward(x, 0, net.size() - 1);
+    }
+
+    @Override
+    public long featureSize() {
+        return featureSize;
+    }
+
+    @Override
+    public Tensor head(Tensor features) {
+        return net.forward(features, net.size() - 1, net.size()).view(-1);
     }
 }

@@ -21,6 +21,20 @@ public abstract class Generator extends Net {
         return sampleShape.clone();
     }
 
+    /** Classes G is conditioned on; 0 for an unconditional G. */
+    public int classes() {
+        return 0;
+    }
+
+    /**
+     * Samples; a class-conditional G spreads them evenly over its classes (sample i gets
+     * class i mod classes).
+     */
     @Override
     public abstract Tensor forward(Tensor z);
+
+    /** Samples of classes y (N, long); an unconditional G ignores y. */
+    public Tensor forward(Tensor z, Tensor y) {
+        return forward(z);
+    }
 }

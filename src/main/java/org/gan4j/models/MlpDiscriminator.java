@@ -10,6 +10,7 @@ import org.gan4j.nn.Sequential;
  */
 public final class MlpDiscriminator extends Discriminator {
     private final Sequential net;
+    private final long featureSize;
 
     public MlpDiscriminator(long inputSize, int width, DOptions o) {
         Sequential s = new Sequential();
@@ -22,11 +23,27 @@ public final class MlpDiscriminator extends Discriminator {
             s.add(Layers.minibatchStd(DOptions.STD_GROUP));
             prev++;
         }
+        featureSize = prev;
         net = child("net", s.add(o.sn(Layers.linear(prev, 1))));
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        return net.forward(x.flatten(1, -1)).view(-1);
+        return head(features(x));
+    }
+
+    @Override
+    public Tensor features(Tensor x) {
+        return net.forward(x.flatten(1, -1), 0, net.size() - 1);
+    }
+
+    @Override
+    public long featureSize() {
+        return featureSize;
+    }
+
+    @Override
+    public Tensor head(Tensor features) {
+        return net.forward(features, net.size() - 1, net.size()).view(-1);
     }
 }

@@ -1,5 +1,6 @@
 package org.gan4j.models;
 
+import org.gan4j.config.Choices.Conditioning;
 import org.gan4j.config.ExperimentConfig;
 
 /** Builds the generator and discriminator an experiment names. */
@@ -13,6 +14,35 @@ public final class Models {
 
     public static Pair build(ExperimentConfig.Model m) {
         return new Pair(generator(m), discriminator(m));
+    }
+
+    /** The pair for a whole experiment: class-conditional over its dataset's classes when asked. */
+    public static Pair build(ExperimentConfig c) {
+        return new Pair(generator(c), discriminator(c));
+    }
+
+    public static Generator generator(ExperimentConfig c) {
+        ExperimentConfig.Model m = c.model();
+        if (m.conditioning() == Conditioning.NONE) {
+            return generator(m);
+        }
+        int k = c.data().dataset().classes();
+        Generator inner = generator(withZ(m, m.zDim() + ConditionalGenerator.EMBED));
+        return new ConditionalGenerator(m.zDim(), k, inner);
+    }
+
+    public static Discriminator discriminator(ExperimentConfig c) {
+        ExperimentConfig.Model m = c.model();
+        if (m.conditioning() == Conditioning.NONE) {
+            return discriminator(m);
+        }
+        return new ConditionalDiscriminator(discriminator(m), c.data().dataset().classes(), m.conditioning(),
+                m.spectralNorm());
+    }
+
+    private static ExperimentConfig.Model withZ(ExperimentConfig.Model m, int z) {
+        return new ExperimentConfig.Model(m.architecture(), z, m.width(), m.depth(), m.dropout(), m.spectralNorm(),
+                m.minibatchStd(), m.packing(), m.conditioning());
     }
 
     /** The shape of one sample the architecture makes and judges. */

@@ -29,8 +29,13 @@ public final class Sequential extends Net {
 
     @Override
     public Tensor forward(Tensor x) {
-        for (Net layer : layers) {
-            x = layer.forward(x);
+        return forward(x, 0, layers.size());
+    }
+
+    /** Applies layers {@code from} (inclusive) to {@code to} (exclusive) only. */
+    public Tensor forward(Tensor x, int from, int to) {
+        for (int i = from; i < to; i++) {
+            x = layers.get(i).forward(x);
         }
         return x;
     }

@@ -30,6 +30,7 @@ import org.gan4j.nn.Params;
 import org.gan4j.nn.Seeds;
 import org.gan4j.nn.Tensors;
 import org.gan4j.config.Choices.Penalty;
+import org.gan4j.objectives.ClassLoss;
 import org.gan4j.objectives.GanLoss;
 import org.gan4j.objectives.Penalties;
 import org.gan4j.viz.Images;
@@ -64,7 +65,7 @@ public final class Trainer {
         Devices.threads(config.train().threads());
         this.device = Devices.resolve(config.device());
         Seeds.seedTorch(config.seed());
-        Models.Pair pair = Models.build(config.model());
+        Models.Pair pair = Models.build(config);
         this.g = pair.g();
         this.d = pair.d();
         g.to(device, false);
@@ -74,7 +75,7 @@ public final class Trainer {
         this.loss = GanLoss.of(config.objective().loss(), config.objective().labelSmoothing());
         ExperimentConfig.Train t = config.train();
         if (t.emaDecay() > 0) {
-            Generator shadow = Models.generator(config.model());
+            Generator shadow = Models.generator(config);
             shadow.to(device, false);
             shadow.eval();
             this.ema = new Ema(g, shadow, t.emaDecay(), t.emaStart());
@@ -238,14 +239,17 @@ public final class Trainer {
     }
 
     /** Losses and diagnostics of one step, read from the device only when logged. */
-    record StepResult(Tensor lossD, Tensor penalty, Tensor lossG, Tensor dReal, Tensor dFake, boolean logits,
-                      double gradD, double gradG) {
+    record StepResult(Tensor lossD, Tensor penalty, Tensor classLoss, Tensor lossG, Tensor dReal, Tensor dFake,
+                      boolean logits, double gradD, double gradG) {
         Map<String, Object> row(long step) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("step", step);
             m.put("loss_d", lossD.item_double());
             if (penalty != null) {
                 m.put("penalty", penalty.item_double());
+            }
+            if (classLoss != null) {
+                m.put("loss_class_d", classLoss.item_double());
             }
             m.put("loss_g", lossG.item_double());
             // D(x) as a probability for logit games, as the raw critic score for the others
@@ -263,37 +267,50 @@ public final class Trainer {
         scheduleLr();
         int nCritic = config.train().nCritic();
         int batch = config.train().batchSize();
+        int classes = d.classes();
         Tensor fake = null;
+        Tensor yFake = null;
         Tensor lossD = null;
         Tensor dReal = null;
         Tensor dFake = null;
         Tensor penalty = null;
+        Tensor classLoss = null;
         ExperimentConfig.Objective obj = config.objective();
         for (int i = 0; i < nCritic; i++) {
             BatchLoader.Batch b = loader.next();
             Tensor real = realBatch(b);
+            Tensor y = classes > 0 ? onDevice(Tensors.fromInts(b.labels())) : null;
             loader.recycle(b);
             Tensor z = noise(batch);
+            yFake = classes > 0 ? fakeLabels(batch, classes) : null;
             if (nCritic == 1) {
-                fake = g.forward(z); // reused by the generator step below
+                fake = g.forward(z, yFake); // reused by the generator step below
             } else {
                 try (NoGradGuard ng = new NoGradGuard()) {
-                    fake = g.forward(z);
+                    fake = g.forward(z, yFake);
                 }
             }
             if (obj.penalty() == Penalty.R1) {
                 real.requires_grad_(true); // R1 differentiates D(x) with respect to x
             }
-            dReal = d.forward(real);
-            dFake = d.forward(fake.detach());
+            Discriminator.Output outReal = d.judge(real, y);
+            Discriminator.Output outFake = d.judge(fake.detach(), yFake);
+            dReal = outReal.logits();
+            dFake = outFake.logits();
             lossD = loss.discriminator(dReal, dFake);
             Tensor total = lossD;
+            if (outReal.classLogits() != null) {
+                classLoss = ClassLoss.crossEntropy(outReal.classLogits(), y)
+                        .add(ClassLoss.crossEntropy(outFake.classLogits(), yFake));
+                total = total.add(classLoss);
+            }
             if (obj.penalty() != Penalty.NONE && obj.penaltyWeight() > 0) {
+                Tensor yReal = y;
                 penalty = obj.penalty() == Penalty.R1
                         ? Penalties.r1(dReal, real, obj.penaltyWeight())
-                        : Penalties.gradientPenalty(d::forward, real, fake.detach(), 1.0, false)
+                        : Penalties.gradientPenalty(x -> d.judge(x, yReal).logits(), real, fake.detach(), 1.0, false)
                                 .mul(new org.bytedeco.pytorch.Scalar(obj.penaltyWeight()));
-                total = lossD.add(penalty);
+                total = total.add(penalty);
             }
             optD.zero_grad();
             total.backward();
@@ -304,19 +321,32 @@ public final class Trainer {
         }
         double gradD = diagnostics ? Params.gradNorm(d) : 0;
         if (nCritic > 1) {
-            fake = g.forward(noise(batch));
+            yFake = classes > 0 ? fakeLabels(batch, classes) : null;
+            fake = g.forward(noise(batch), yFake);
         }
         Params.requiresGrad(d, false); // G's step needs D's input gradients only
-        Tensor lossG = loss.generator(d.forward(fake));
+        Discriminator.Output out = d.judge(fake, yFake);
+        Tensor lossG = loss.generator(out.logits());
+        Tensor totalG = out.classLogits() == null ? lossG : lossG.add(ClassLoss.crossEntropy(out.classLogits(), yFake));
         optG.zero_grad();
-        lossG.backward();
+        totalG.backward();
         optG.step();
         Params.requiresGrad(d, true);
         if (ema != null) {
             ema.update(step + 1);
         }
         double gradG = diagnostics ? Params.gradNorm(g) : 0;
-        return new StepResult(lossD, penalty, lossG, dReal, dFake, GanLoss.logits(obj.loss()), gradD, gradG);
+        return new StepResult(lossD, penalty, classLoss, lossG, dReal, dFake, GanLoss.logits(obj.loss()), gradD,
+                gradG);
+    }
+
+    /** Classes for the fakes of a class-conditional step, uniform over the classes. */
+    private Tensor fakeLabels(int n, int classes) {
+        return onDevice(torch.randint(classes, new long[] {n}));
+    }
+
+    private Tensor onDevice(Tensor t) {
+        return device.is_cuda() ? t.to(device, t.scalar_type()) : t;
     }
 
     /** Linear decay to 0 after train.lr_decay_start of the run; a function of the step alone. */
@@ -368,8 +398,10 @@ public final class Trainer {
                 long[] shape = s.sampleShape();
                 int n = (int) fixedNoise.size(0);
                 float[] v = Tensors.toFloats(s.forward(fixedNoise));
-                Images.writePng(Images.grid(v, n, (int) shape[0], (int) shape[1], (int) shape[2],
-                        (int) Math.ceil(Math.sqrt(n))), dir.samples().resolve(name));
+                // a class-conditional G's fixed batch cycles through the classes: one column each
+                int cols = s.classes() > 0 ? s.classes() : (int) Math.ceil(Math.sqrt(n));
+                Images.writePng(Images.grid(v, n, (int) shape[0], (int) shape[1], (int) shape[2], cols),
+                        dir.samples().resolve(name));
             }
         } finally {
             g.train(true);

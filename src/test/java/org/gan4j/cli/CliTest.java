@@ -167,4 +167,37 @@ class CliTest {
         Path junk = Files.writeString(tmp.resolve("junk.pt"), "not a checkpoint");
         assertUserError(run("sample", "--checkpoint", junk.toString(), "--out", "x.png"), "junk.pt");
     }
+
+    @Test
+    void conditionalRunSamplesAChosenClassAndAClassGrid() throws Exception {
+        Path data = TestData.mnistDir(tmp);
+        Path out = tmp.resolve("crun");
+        String yaml = """
+                name: cgan
+                data: {dataset: mnist, path: "%s", limit: 512}
+                model: {architecture: dcgan28, conditioning: acgan}
+                train: {steps: 3, batch_size: 16}
+                log: {every: 1, sample_every: 0, checkpoint_every: 0, samples: 20}
+                """.formatted(data.toString().replace("\\", "/"));
+        assertThat(run("train", "--config", config("c.yaml", yaml).toString(), "--out", out.toString()).code()).isZero();
+        assertThat(Files.readString(out.resolve("metrics.jsonl"))).contains("\"loss_class_d\"");
+        Path ckpt = out.resolve("checkpoints/latest.pt");
+        Path one = tmp.resolve("three.png");
+        assertThat(run("sample", "--checkpoint", ckpt.toString(), "--n", "4", "--class", "3", "--out", one.toString()).code())
+                .isZero();
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(one.toFile());
+        assertThat(img.getWidth()).isEqualTo(img.getHeight()); // 2 x 2 grid
+        Path grid = tmp.resolve("grid.png");
+        assertThat(run("sample", "--checkpoint", ckpt.toString(), "--n", "5", "--class-grid", "--out", grid.toString()).code())
+                .isZero();
+        java.awt.image.BufferedImage g = javax.imageio.ImageIO.read(grid.toFile());
+        assertThat(g.getHeight()).as("10 rows of 28 px and 2 px gaps").isEqualTo(10 * 30 + 2);
+        assertThat(g.getWidth()).as("5 columns").isEqualTo(5 * 30 + 2);
+        assertUserError(run("sample", "--checkpoint", ckpt.toString(), "--class", "10", "--out", one.toString()),
+                "--class", "[0, 9]", "10");
+        Path plain = tmp.resolve("plain");
+        assertThat(run("train", "--config", config("p.yaml", mlp(data, 2, 0)).toString(), "--out", plain.toString()).code()).isZero();
+        assertUserError(run("sample", "--checkpoint", plain.resolve("checkpoints/latest.pt").toString(), "--class", "1",
+                "--out", one.toString()), "not class-conditional");
+    }
 }
