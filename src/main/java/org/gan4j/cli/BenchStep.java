@@ -16,6 +16,7 @@ import org.gan4j.config.ConfigLoader;
 import org.gan4j.config.ExperimentConfig;
 import org.gan4j.data.BatchLoader;
 import org.gan4j.nn.Versions;
+import org.gan4j.train.RawLoop;
 import org.gan4j.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,10 +38,20 @@ final class BenchStep implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(names = "--raw-steps", defaultValue = "300",
+            description = "Steps of the raw libtorch loop timed for comparison (0: skip; default ${DEFAULT-VALUE}).")
+    int rawSteps;
+
+    @Option(names = "--precision", paramLabel = "fp32|bf16", description = "Shorthand for --set train.precision=...")
+    String precision;
+
     @Override
     public Integer call() throws Exception {
         if (steps <= 0 || warmup < 0) {
             throw new org.gan4j.config.UserError("--steps must be > 0 and --warmup >= 0, got " + steps + " and " + warmup);
+        }
+        if (precision != null) {
+            overrides.add("train.precision=" + precision);
         }
         ExperimentConfig cfg = ConfigLoader.load(config, overrides);
         Trainer trainer = Trainer.detached(cfg);
@@ -87,14 +98,38 @@ final class BenchStep implements Callable<Integer> {
             r.put("rss_growth_after_10pct", round((rssEnd - rssTenth) / (double) Math.max(1, rssTenth)));
             r.put("rss_mb_trace", trace);
             r.put("peak_rss_mb", rssKb("VmHWM") / 1024);
-            r.put("versions", Versions.all());
+            r.put("precision", cfg.train().precision().toString());
         }
+        double loaderImages = loaderImagesPerS(trainer, cfg);
+        r.put("loader_images_per_s", Math.round(loaderImages));
+        r.put("loader_over_step", round(loaderImages / (double) r.get("images_per_s")));
+        if (rawSteps > 0) {
+            double raw = RawLoop.msPerStep(cfg, warmup, rawSteps);
+            r.put("raw_loop_ms_per_step", round(raw));
+            r.put("overhead_over_raw", round((double) r.get("ms_per_step") / raw - 1));
+        }
+        r.put("versions", Versions.all());
         if (json) {
             Json.print(r);
         } else {
             r.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-24s %s%n", k, v));
         }
         return 0;
+    }
+
+    /** Images per second the batch loader alone delivers (2,000 batches after 50 of warm-up). */
+    static double loaderImagesPerS(Trainer trainer, ExperimentConfig cfg) {
+        try (BatchLoader loader = trainer.loader()) {
+            for (int i = 0; i < 50; i++) {
+                loader.recycle(loader.next());
+            }
+            int n = 2000;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                loader.recycle(loader.next());
+            }
+            return (double) n * cfg.train().batchSize() / ((System.nanoTime() - t0) / 1e9);
+        }
     }
 
     /** Best of several 2048x2048 float matrix products on all threads, in GFLOP/s. */

@@ -28,7 +28,7 @@ public final class Choices {
     }
 
     public enum Dataset {
-        MNIST, FASHION_MNIST, RING8, GRID25;
+        MNIST, FASHION_MNIST, CIFAR10, IMAGE_FOLDER, RING8, GRID25;
 
         @JsonCreator
         static Dataset of(String s) {
@@ -47,16 +47,34 @@ public final class Choices {
 
         /** Classes its labels name (0: unlabelled). */
         public int classes() {
-            return isToy() ? 0 : 10;
+            return isToy() || this == IMAGE_FOLDER ? 0 : 10;
         }
     }
 
     public enum Architecture {
-        MLP, DCGAN28, TOY_MLP;
+        MLP, DCGAN28, DCGAN32, RESNET32, TOY_MLP;
 
         @JsonCreator
         static Architecture of(String s) {
             return parse(Architecture.class, "model.architecture", s);
+        }
+
+        /** The shape of one sample it makes and judges. */
+        public long[] sampleShape() {
+            return switch (this) {
+                case MLP, DCGAN28 -> new long[] {1, 28, 28};
+                case DCGAN32, RESNET32 -> new long[] {3, 32, 32};
+                case TOY_MLP -> new long[] {2};
+            };
+        }
+
+        /** Whether its samples have the shape of the dataset's (a folder of images takes any size). */
+        public boolean accepts(Dataset d) {
+            return switch (d) {
+                case RING8, GRID25 -> this == TOY_MLP;
+                case MNIST, FASHION_MNIST -> this == MLP || this == DCGAN28;
+                case CIFAR10, IMAGE_FOLDER -> this == DCGAN32 || this == RESNET32;
+            };
         }
 
         @JsonValue
@@ -107,6 +125,22 @@ public final class Choices {
         @JsonCreator
         static Penalty of(String s) {
             return parse(Penalty.class, "objective.penalty", s);
+        }
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return spell(this);
+        }
+    }
+
+    /** Arithmetic of the training step: float32, or bfloat16 autocast (matmuls and convolutions). */
+    public enum Precision {
+        FP32, BF16;
+
+        @JsonCreator
+        static Precision of(String s) {
+            return parse(Precision.class, "train.precision", s);
         }
 
         @JsonValue

@@ -7,6 +7,7 @@ import org.gan4j.config.Choices.DeviceKind;
 import org.gan4j.config.Choices.Loss;
 import org.gan4j.config.Choices.OptimizerKind;
 import org.gan4j.config.Choices.Penalty;
+import org.gan4j.config.Choices.Precision;
 
 /**
  * A complete, validated experiment: what {@code config.yaml} in a run directory holds.
@@ -43,10 +44,11 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
     /**
      * The loop; {@code emaDecay} 0 trains without an EMA copy of G. {@code lrDecayStart} in
      * [0, 1]: from that fraction of the steps on, both learning rates fall linearly to 0 at the
-     * last step (1: constant rates).
+     * last step (1: constant rates). {@code precision} bf16 runs forward passes under autocast.
      */
     public record Train(int steps, int batchSize, int nCritic, Optimizer optimizerG,
-                        Optimizer optimizerD, int threads, double emaDecay, int emaStart, double lrDecayStart) {
+                        Optimizer optimizerD, int threads, double emaDecay, int emaStart, double lrDecayStart,
+                        Precision precision) {
     }
 
     /** Intervals in steps; 0 switches an event off. */
@@ -105,12 +107,15 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
         positive("log.sample_every", log.sampleEvery, true);
         positive("log.checkpoint_every", log.checkpointEvery, true);
         positive("log.samples", log.samples, false);
-        boolean toyModel = model.architecture == Architecture.TOY_MLP;
-        if (toyModel != data.dataset.isToy()) {
-            throw new ConfigException("model.architecture: '" + model.architecture
-                    + "' cannot take data.dataset '" + data.dataset + "' ("
-                    + (data.dataset.isToy() ? "2-D points need toy-mlp" : "28x28 images need mlp or dcgan28")
-                    + ")");
+        if (!model.architecture.accepts(data.dataset)) {
+            java.util.List<String> fit = new java.util.ArrayList<>();
+            for (Architecture a : Architecture.values()) {
+                if (a.accepts(data.dataset)) {
+                    fit.add(a.toString());
+                }
+            }
+            throw new ConfigException("model.architecture: '" + model.architecture + "' cannot take data.dataset '"
+                    + data.dataset + "' (use " + String.join(" or ", fit) + ")");
         }
     }
 

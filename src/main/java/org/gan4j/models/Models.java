@@ -47,14 +47,15 @@ public final class Models {
 
     /** The shape of one sample the architecture makes and judges. */
     public static long[] sampleShape(ExperimentConfig.Model m) {
-        return m.architecture() == org.gan4j.config.Choices.Architecture.TOY_MLP
-                ? new long[] {2} : new long[] {1, 28, 28};
+        return m.architecture().sampleShape();
     }
 
     public static Generator generator(ExperimentConfig.Model m) {
         return switch (m.architecture()) {
             case MLP -> new MlpGenerator(m.zDim(), m.width(), true, 1, 28, 28);
             case DCGAN28 -> new DcganGenerator28(m.zDim());
+            case DCGAN32 -> new DcganGenerator32(m.zDim());
+            case RESNET32 -> new ResnetGenerator32(m.zDim(), m.width());
             case TOY_MLP -> toyGenerator(m);
         };
     }
@@ -78,6 +79,8 @@ public final class Models {
         Discriminator d = switch (m.architecture()) {
             case MLP -> new MlpDiscriminator(28 * 28 * p, m.width(), o);
             case DCGAN28 -> new DcganDiscriminator28(m.dropout(), p, o);
+            case DCGAN32 -> new DcganDiscriminator32(3L * p, o);
+            case RESNET32 -> new ResnetDiscriminator32(3L * p, m.width(), o);
             case TOY_MLP -> new MlpDiscriminator(2L * p, m.width(), o);
         };
         return p > 1 ? new Packed(d, p) : d;

@@ -81,6 +81,21 @@ public final class Layers {
         return new Functional("Reshape", x -> x.reshape(full));
     }
 
+    /** Nearest-neighbour upsampling by 2: (N, C, H, W) -> (N, C, 2H, 2W). */
+    public static Net upsample2x() {
+        return new Functional("Upsample2x", x -> torch.upsample_nearest2d(x, new long[] {2 * x.size(2), 2 * x.size(3)}));
+    }
+
+    /** 2x2 average pooling: (N, C, H, W) -> (N, C, H/2, W/2). */
+    public static Net avgPool2x() {
+        return new Functional("AvgPool2x", x -> torch.avg_pool2d(x, 2));
+    }
+
+    /** Sum over the spatial dimensions: (N, C, H, W) -> (N, C). */
+    public static Net sumPool() {
+        return new Functional("SumPool", x -> x.sum(new long[] {2, 3}, false, null));
+    }
+
     /** (N, ...) -> (N, prod(...)). */
     public static Net flatten() {
         return new Functional("Flatten", x -> x.flatten(1, -1));

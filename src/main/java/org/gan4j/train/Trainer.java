@@ -30,6 +30,8 @@ import org.gan4j.nn.Params;
 import org.gan4j.nn.Seeds;
 import org.gan4j.nn.Tensors;
 import org.gan4j.config.Choices.Penalty;
+import org.gan4j.config.Choices.Precision;
+import org.gan4j.nn.Autocast;
 import org.gan4j.objectives.ClassLoss;
 import org.gan4j.objectives.GanLoss;
 import org.gan4j.objectives.Penalties;
@@ -268,6 +270,7 @@ public final class Trainer {
         int nCritic = config.train().nCritic();
         int batch = config.train().batchSize();
         int classes = d.classes();
+        boolean bf16 = config.train().precision() == Precision.BF16;
         Tensor fake = null;
         Tensor yFake = null;
         Tensor lossD = null;
@@ -283,18 +286,27 @@ public final class Trainer {
             loader.recycle(b);
             Tensor z = noise(batch);
             yFake = classes > 0 ? fakeLabels(batch, classes) : null;
-            if (nCritic == 1) {
-                fake = g.forward(z, yFake); // reused by the generator step below
-            } else {
-                try (NoGradGuard ng = new NoGradGuard()) {
-                    fake = g.forward(z, yFake);
-                }
-            }
             if (obj.penalty() == Penalty.R1) {
                 real.requires_grad_(true); // R1 differentiates D(x) with respect to x
             }
-            Discriminator.Output outReal = d.judge(real, y);
-            Discriminator.Output outFake = d.judge(fake.detach(), yFake);
+            Discriminator.Output outReal;
+            Discriminator.Output outFake;
+            try (Autocast ac = Autocast.bf16(bf16, device)) {
+                if (nCritic == 1) {
+                    fake = g.forward(z, yFake); // reused by the generator step below
+                } else {
+                    try (NoGradGuard ng = new NoGradGuard()) {
+                        fake = g.forward(z, yFake);
+                    }
+                }
+                outReal = d.judge(real, y);
+                outFake = d.judge(fake.detach(), yFake);
+            }
+            if (bf16) {
+                fake = fp32(fake);
+                outReal = fp32(outReal);
+                outFake = fp32(outFake);
+            }
             dReal = outReal.logits();
             dFake = outFake.logits();
             lossD = loss.discriminator(dReal, dFake);
@@ -320,12 +332,18 @@ public final class Trainer {
             }
         }
         double gradD = diagnostics ? Params.gradNorm(d) : 0;
-        if (nCritic > 1) {
-            yFake = classes > 0 ? fakeLabels(batch, classes) : null;
-            fake = g.forward(noise(batch), yFake);
-        }
         Params.requiresGrad(d, false); // G's step needs D's input gradients only
-        Discriminator.Output out = d.judge(fake, yFake);
+        Discriminator.Output out;
+        try (Autocast ac = Autocast.bf16(bf16, device)) {
+            if (nCritic > 1) {
+                yFake = classes > 0 ? fakeLabels(batch, classes) : null;
+                fake = g.forward(noise(batch), yFake);
+            }
+            out = d.judge(fake, yFake);
+        }
+        if (bf16) {
+            out = fp32(out);
+        }
         Tensor lossG = loss.generator(out.logits());
         Tensor totalG = out.classLogits() == null ? lossG : lossG.add(ClassLoss.crossEntropy(out.classLogits(), yFake));
         optG.zero_grad();
@@ -338,6 +356,15 @@ public final class Trainer {
         double gradG = diagnostics ? Params.gradNorm(g) : 0;
         return new StepResult(lossD, penalty, classLoss, lossG, dReal, dFake, GanLoss.logits(obj.loss()), gradD,
                 gradG);
+    }
+
+    /** Losses and penalties are taken in float32 whatever the forward pass ran in. */
+    private static Tensor fp32(Tensor t) {
+        return t.toType(torch.ScalarType.Float);
+    }
+
+    private static Discriminator.Output fp32(Discriminator.Output o) {
+        return new Discriminator.Output(fp32(o.logits()), o.classLogits() == null ? null : fp32(o.classLogits()));
     }
 
     /** Classes for the fakes of a class-conditional step, uniform over the classes. */

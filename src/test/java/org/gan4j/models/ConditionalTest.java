@@ -75,4 +75,22 @@ class ConditionalTest {
         assertThatThrownBy(() -> config("model.conditioning=cbn"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("projection, acgan");
     }
+
+    @Test
+    void colourArchitecturesMakeAndJudge32x32x3() {
+        for (String arch : new String[] {"dcgan32", "resnet32"}) {
+            try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+                Seeds.seedTorch(3);
+                ExperimentConfig c = config("data.dataset=cifar10", "model.architecture=" + arch, "model.width=16",
+                        "model.spectral_norm=true", "model.conditioning=projection");
+                Models.Pair p = Models.build(c);
+                Tensor x = p.g().forward(torch.randn(4, 100), labels(0, 1, 2, 3));
+                assertThat(x.sizes().vec().get()).as(arch).containsExactly(4, 3, 32, 32);
+                assertThat(x.abs().max().item_double()).isLessThanOrEqualTo(1.0);
+                assertThat(p.d().judge(x, labels(0, 1, 2, 3)).logits().sizes().vec().get()).containsExactly(4);
+            }
+        }
+        assertThatThrownBy(() -> config("data.dataset=cifar10", "model.architecture=dcgan28"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("dcgan32 or resnet32");
+    }
 }

@@ -1,0 +1,135 @@
+package org.gan4j.data;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * Every PNG, JPEG, BMP or GIF under a directory (recursively, in path order), as RGB images
+ * whose shorter side is scaled to the model's size and then centre-cropped to a square.
+ * Files that cannot be decoded are named on stderr and left out; none readable is an error.
+ */
+public final class ImageFolder {
+    private static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
+
+    private ImageFolder() {
+    }
+
+    public static Dataset load(String path, int size, int limit) {
+        if (path == null) {
+            throw new DataException("data.path: data.dataset 'image-folder' needs the directory of images");
+        }
+        Path dir = Path.of(path);
+        if (!Files.isDirectory(dir)) {
+            throw new DataException("data.path: no such directory " + path);
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dir)) {
+            files = s.filter(Files::isRegularFile).filter(ImageFolder::isImage).sorted().toList();
+        } catch (IOException e) {
+            throw new DataException(dir + ": cannot list (" + e.getMessage() + ")");
+        }
+        if (limit > 0 && files.size() > limit) {
+            files = files.subList(0, limit);
+        }
+        int per = 3 * size * size;
+        float[][] decoded = new float[files.size()][];
+        String[] errors = new String[files.size()];
+        List<Path> all = files;
+        IntStream.range(0, files.size()).parallel().forEach(i -> {
+            try {
+                BufferedImage img = ImageIO.read(all.get(i).toFile());
+                if (img == null) {
+                    errors[i] = "not a decodable image";
+                } else {
+                    decoded[i] = chw(squareCrop(img, size));
+                }
+            } catch (IOException | RuntimeException e) {
+                errors[i] = String.valueOf(e.getMessage());
+            }
+        });
+        List<float[]> ok = new ArrayList<>();
+        for (int i = 0; i < decoded.length; i++) {
+            if (decoded[i] != null) {
+                ok.add(decoded[i]);
+            } else {
+                System.err.println("gan4j: skipped unreadable image " + files.get(i) + " (" + errors[i] + ")");
+            }
+        }
+        if (ok.isEmpty()) {
+            throw new DataException("data.path: no readable PNG/JPEG/BMP/GIF images under " + dir
+                    + (files.isEmpty() ? "" : " (" + files.size() + " unreadable)"));
+        }
+        float[] values = new float[ok.size() * per];
+        for (int i = 0; i < ok.size(); i++) {
+            System.arraycopy(ok.get(i), 0, values, i * per, per);
+        }
+        return new Dataset("image-folder", values, new long[] {3, size, size}, null, 0);
+    }
+
+    private static boolean isImage(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return EXTENSIONS.stream().anyMatch(n::endsWith);
+    }
+
+    /** Scales the shorter side to {@code size} (halving first, so large images do not alias), crops the centre. */
+    static BufferedImage squareCrop(BufferedImage img, int size) {
+        BufferedImage cur = toRgb(img);
+        while (Math.min(cur.getWidth(), cur.getHeight()) >= 2 * size) {
+            cur = scale(cur, cur.getWidth() / 2, cur.getHeight() / 2);
+        }
+        int w = cur.getWidth();
+        int h = cur.getHeight();
+        double f = (double) size / Math.min(w, h);
+        int sw = Math.max(size, (int) Math.round(w * f));
+        int sh = Math.max(size, (int) Math.round(h * f));
+        BufferedImage scaled = scale(cur, sw, sh);
+        return scaled.getSubimage((sw - size) / 2, (sh - size) / 2, size, size);
+    }
+
+    private static BufferedImage toRgb(BufferedImage img) {
+        if (img.getType() == BufferedImage.TYPE_INT_RGB) {
+            return img;
+        }
+        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.drawImage(img, 0, 0, null);
+        g.dispose();
+        return out;
+    }
+
+    private static BufferedImage scale(BufferedImage img, int w, int h) {
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(img, 0, 0, w, h, null);
+        g.dispose();
+        return out;
+    }
+
+    /** RGB pixels as (3, H, W) floats in [-1, 1]. */
+    static float[] chw(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        float[] v = new float[3 * w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = img.getRGB(x, y);
+                int p = y * w + x;
+                v[p] = ((rgb >> 16) & 0xff) / 127.5f - 1f;
+                v[w * h + p] = ((rgb >> 8) & 0xff) / 127.5f - 1f;
+                v[2 * w * h + p] = (rgb & 0xff) / 127.5f - 1f;
+            }
+        }
+        return v;
+    }
+}

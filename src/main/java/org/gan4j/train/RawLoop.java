@@ -1,0 +1,86 @@
+package org.gan4j.train;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.gan4j.config.ExperimentConfig;
+import org.gan4j.models.Discriminator;
+import org.gan4j.models.Generator;
+import org.gan4j.models.Models;
+import org.gan4j.nn.Optimizers;
+import org.gan4j.nn.Params;
+import org.gan4j.objectives.GanLoss;
+
+/**
+ * The least code that trains a config's model: the same G, D, optimizers, loss and EMA as
+ * {@link Trainer}, on one fixed real batch, without the loader, per-step seeding, learning-rate
+ * schedule, diagnostics or memory housekeeping. The yardstick for the framework's overhead;
+ * penalties, clipping and conditioning are left out (use it on plain configs).
+ */
+public final class RawLoop {
+    private RawLoop() {
+    }
+
+    /** Milliseconds per step over {@code steps} after {@code warmup} untimed ones. */
+    public static double msPerStep(ExperimentConfig cfg, int warmup, int steps) {
+        torch.manual_seed(cfg.seed());
+        Models.Pair p = Models.build(cfg);
+        Generator g = p.g();
+        Discriminator d = p.d();
+        Optimizer optG = Optimizers.create(g, cfg.train().optimizerG());
+        Optimizer optD = Optimizers.create(d, cfg.train().optimizerD());
+        GanLoss loss = GanLoss.of(cfg.objective().loss(), cfg.objective().labelSmoothing());
+        int batch = cfg.train().batchSize();
+        int k = cfg.train().nCritic();
+        long[] shape = Models.sampleShape(cfg.model());
+        long[] full = new long[shape.length + 1];
+        full[0] = batch;
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        Tensor real = torch.rand(full).mul(new Scalar(2.0)).sub(new Scalar(1.0));
+        double decay = cfg.train().emaDecay();
+        Generator shadow = decay > 0 ? Models.generator(cfg) : null;
+        Tensor[] params = Params.of(g);
+        Tensor[] shadowParams = shadow == null ? new Tensor[0] : Params.of(shadow);
+        Scalar w = new Scalar(1 - decay);
+        long t0 = 0;
+        for (int i = 0; i < warmup + steps; i++) {
+            if (i == warmup) {
+                t0 = System.nanoTime();
+            }
+            try (PointerScope scope = new PointerScope()) {
+                Tensor fake = null;
+                for (int c = 0; c < k; c++) {
+                    if (k == 1) {
+                        fake = g.forward(torch.randn(batch, g.zDim()));
+                    } else {
+                        try (NoGradGuard ng = new NoGradGuard()) {
+                            fake = g.forward(torch.randn(batch, g.zDim()));
+                        }
+                    }
+                    Tensor lossD = loss.discriminator(d.forward(real), d.forward(fake.detach()));
+                    optD.zero_grad();
+                    lossD.backward();
+                    optD.step();
+                }
+                if (k > 1) {
+                    fake = g.forward(torch.randn(batch, g.zDim()));
+                }
+                Params.requiresGrad(d, false);
+                Tensor lossG = loss.generator(d.forward(fake));
+                optG.zero_grad();
+                lossG.backward();
+                optG.step();
+                Params.requiresGrad(d, true);
+                try (NoGradGuard ng = new NoGradGuard()) {
+                    for (int j = 0; j < shadowParams.length; j++) {
+                        shadowParams[j].lerp_(params[j], w);
+                    }
+                }
+            }
+        }
+        return (System.nanoTime() - t0) / 1e6 / steps;
+    }
+}
