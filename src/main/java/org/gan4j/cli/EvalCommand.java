@@ -76,17 +76,25 @@ final class EvalCommand implements Callable<Integer> {
         for (int i = 0; i < all.size() - heldOut; i++) {
             share[all.labels()[i]] += 1.0 / (all.size() - heldOut);
         }
+        Map<String, Double> stages = new LinkedHashMap<>();
+        long t = System.nanoTime();
         float[] fake = Sampler.draw(Sampler.load(checkpoint, raw), n, seed);
+        t = lap(stages, "generate", t);
         Evaluation.Scored sRef = Evaluation.Scored.of(c, ref, nRef);
         Evaluation.Scored sFake = Evaluation.Scored.of(c, fake, n);
         Evaluation.Scored sHeld = Evaluation.Scored.of(c, held, heldOut);
-        Map<String, Double> gen = Evaluation.of(sRef, sFake, share, seed);
-        Map<String, Double> floor = Evaluation.of(sRef, sHeld, share, seed);
+        t = lap(stages, "features", t);
+        org.gan4j.eval.Metrics.Reference reference = Evaluation.reference(sRef);
+        t = lap(stages, "reference", t);
+        Map<String, Double> gen = Evaluation.of(reference, sFake, share, seed);
+        t = lap(stages, "metrics_generated", t);
+        Map<String, Double> floor = Evaluation.of(reference, sHeld, share, seed);
         // recall, coverage and density depend on the sample count: the generator at the floor's count too
         int m = Math.min(n, heldOut);
         Evaluation.Scored sFew = new Evaluation.Scored(Arrays.copyOf(sFake.features(), m * Classifier.FEATURES),
                 Arrays.copyOf(sFake.probabilities(), m * c.classes()), m);
-        Map<String, Double> genFew = Evaluation.of(sRef, sFew, share, seed);
+        Map<String, Double> genFew = Evaluation.of(reference, sFew, share, seed);
+        lap(stages, "metrics_floor", t);
         if (featuresOut != null) {
             Files.createDirectories(featuresOut);
             Npy.writeFloat32(featuresOut.resolve("real.npy"), sRef.features(), nRef, Classifier.FEATURES);
@@ -105,6 +113,7 @@ final class EvalCommand implements Callable<Integer> {
             r.put("generated_at_floor_count", genFew);
             r.put("real_floor", floor);
             r.put("seconds", secs);
+            r.put("seconds_by_stage", stages);
             Json.print(r);
         } else {
             System.out.printf(Locale.ROOT, "%s: %d generated vs %d real training images; floor: %d real held-out images%n",
@@ -114,8 +123,16 @@ final class EvalCommand implements Callable<Integer> {
             for (String k : gen.keySet()) {
                 System.out.printf(Locale.ROOT, "%-22s %14.5f %16.5f %14.5f%n", k, gen.get(k), genFew.get(k), floor.get(k));
             }
-            System.out.printf(Locale.ROOT, "%.1f s%n", secs);
+            System.out.printf(Locale.ROOT, "%.1f s (%s)%n", secs, stages.entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                    .collect(java.util.stream.Collectors.joining(", ")));
         }
         return 0;
+    }
+
+    private static long lap(Map<String, Double> stages, String name, long since) {
+        long now = System.nanoTime();
+        stages.put(name, Math.round((now - since) / 1e7) / 100.0);
+        return now;
     }
 }

@@ -15,7 +15,7 @@ import org.gan4j.config.Choices.Precision;
  * file over them, so every field here is set.
  */
 public record ExperimentConfig(String name, long seed, DeviceKind device, Data data, Model model,
-                               Objective objective, Train train, Log log) {
+                               Objective objective, Train train, Log log, Eval eval) {
 
     /** Where the images come from; {@code path} null means the standard search order. */
     public record Data(Dataset dataset, String path, int limit, int toySamples, int prefetch) {
@@ -53,6 +53,13 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
 
     /** Intervals in steps; 0 switches an event off. */
     public record Log(int every, int sampleEvery, int checkpointEvery, int samples) {
+    }
+
+    /**
+     * Scoring during training: every {@code every} steps (0: off), {@code samples} generated
+     * images against the training images on {@code classifier}'s features.
+     */
+    public record Eval(int every, int samples, String classifier) {
     }
 
     void validate() {
@@ -107,6 +114,18 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
         positive("log.sample_every", log.sampleEvery, true);
         positive("log.checkpoint_every", log.checkpointEvery, true);
         positive("log.samples", log.samples, false);
+        positive("eval.every", eval.every, true);
+        if (eval.every > 0) {
+            if (eval.samples < 2) {
+                throw new ConfigException("eval.samples: must be >= 2, got " + eval.samples);
+            }
+            if (eval.classifier == null || eval.classifier.isBlank()) {
+                throw new ConfigException("eval.classifier: needed when eval.every > 0 (train one with 'gan4j classifier train')");
+            }
+            if (data.dataset.isToy()) {
+                throw new ConfigException("eval.every: scores images; 2-D toys are scored by their mode coverage");
+            }
+        }
         if (!model.architecture.accepts(data.dataset)) {
             java.util.List<String> fit = new java.util.ArrayList<>();
             for (Architecture a : Architecture.values()) {

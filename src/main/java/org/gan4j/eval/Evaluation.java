@@ -23,17 +23,31 @@ public final class Evaluation {
         }
     }
 
-    /**
-     * Metrics of {@code sample} against {@code reference}; {@code classShare} is the data's class
-     * distribution, the target of the class-histogram KL.
-     */
+    /** Neighbours kept for the reference: precision/recall use k = 3, density/coverage k = 5. */
+    private static final int K_PR = 3;
+    private static final int K_DC = 5;
+
+    /** The reference set's features prepared once for any number of {@link #of} calls. */
+    public static Metrics.Reference reference(Scored reference) {
+        // no scope: the reference's tensors live as long as it does
+        return new Metrics.Reference(Tensors.fromFloats(reference.features(), reference.n(), Classifier.FEATURES), K_DC);
+    }
+
+    /** Metrics of {@code sample} against {@code reference} (see {@link #of(Metrics.Reference, Scored, double[], long)}). */
     public static Map<String, Double> of(Scored reference, Scored sample, double[] classShare, long seed) {
+        return of(reference(reference), sample, classShare, seed);
+    }
+
+    /**
+     * Metrics of {@code sample} against a prepared reference; {@code classShare} is the data's
+     * class distribution, the target of the class-histogram KL.
+     */
+    public static Map<String, Double> of(Metrics.Reference ref, Scored sample, double[] classShare, long seed) {
         Map<String, Double> m = new LinkedHashMap<>();
         try (PointerScope scope = new PointerScope()) {
-            Tensor r = Tensors.fromFloats(reference.features(), reference.n(), Classifier.FEATURES);
             Tensor s = Tensors.fromFloats(sample.features(), sample.n(), Classifier.FEATURES);
-            m.put("fid", Metrics.fid(r, s));
-            Metrics.MeanStd kid = Metrics.kid(r, s, 100, 1000, seed);
+            m.put("fid", Metrics.fid(ref, s));
+            Metrics.MeanStd kid = Metrics.kid(ref.x, s, 100, 1000, seed);
             m.put("kid", kid.mean());
             m.put("kid_std", kid.std());
             int classes = classShare.length;
@@ -41,12 +55,11 @@ public final class Evaluation {
                     Tensors.fromFloats(sample.probabilities(), sample.n(), classes), 10);
             m.put("classifier_score", score.mean());
             m.put("classifier_score_std", score.std());
-            Metrics.PrecisionRecall pr = Metrics.precisionRecall(r, s, 3);
-            m.put("precision", pr.precision());
-            m.put("recall", pr.recall());
-            Metrics.DensityCoverage dc = Metrics.densityCoverage(r, s, 5);
-            m.put("density", dc.density());
-            m.put("coverage", dc.coverage());
+            Metrics.Manifold mf = Metrics.manifold(ref, s, K_PR, K_DC);
+            m.put("precision", mf.precision());
+            m.put("recall", mf.recall());
+            m.put("density", mf.density());
+            m.put("coverage", mf.coverage());
         }
         int[] hist = new int[classShare.length];
         for (int k : Classifier.argmax(sample.probabilities(), sample.n(), hist.length)) {

@@ -114,13 +114,8 @@ public final class Metrics {
      * inside the generated one. The paper uses k = 3.
      */
     public static PrecisionRecall precisionRecall(Tensor real, Tensor fake, int k) {
-        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-            Tensor x = f64(real);
-            Tensor y = f64(fake);
-            Tensor rx = kthNeighbourRadii(x, k);
-            Tensor ry = kthNeighbourRadii(y, k);
-            return new PrecisionRecall(insideShare(y, x, rx), insideShare(x, y, ry));
-        }
+        Manifold m = manifold(new Reference(real, k), fake, k, k);
+        return new PrecisionRecall(m.precision(), m.recall());
     }
 
     /**
@@ -129,54 +124,100 @@ public final class Metrics {
      * one generated sample. The paper uses k = 5.
      */
     public static DensityCoverage densityCoverage(Tensor real, Tensor fake, int k) {
-        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-            Tensor x = f64(real);
-            Tensor y = f64(fake);
-            Tensor rx = kthNeighbourRadii(x, k);
-            double inBalls = 0;
-            for (long from = 0; from < y.size(0); from += BLOCK) {
-                try (PointerScope inner = new PointerScope()) {
-                    Tensor d = torch.cdist(y.narrow(0, from, Math.min(BLOCK, y.size(0) - from)), x);
-                    inBalls += d.le(rx.unsqueeze(0)).sum().item_double();
-                }
+        Manifold m = manifold(new Reference(real, k), fake, k, k);
+        return new DensityCoverage(m.density(), m.coverage());
+    }
+
+    /** Precision and recall (k = kPr) with density and coverage (k = kDc). */
+    public record Manifold(double precision, double recall, double density, double coverage) {
+    }
+
+    /**
+     * Real features in float64 with what every comparison needs of them, computed once: mean,
+     * covariance and the distance from each sample to its 1st ... kMax-th nearest neighbour.
+     */
+    public static final class Reference {
+        final Tensor x;
+        final Tensor mean;
+        final Tensor cov;
+        final Tensor radii;
+
+        public Reference(Tensor real, int kMax) {
+            try (NoGradGuard ng = new NoGradGuard()) {
+                x = f64(real);
+                mean = x.mean(new long[] {0}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+                cov = cov(x);
+                radii = neighbourRadii(x, kMax);
             }
-            long covered = 0;
-            for (long from = 0; from < x.size(0); from += BLOCK) {
-                try (PointerScope inner = new PointerScope()) {
-                    long len = Math.min(BLOCK, x.size(0) - from);
-                    Tensor nearestFake = torch.cdist(x.narrow(0, from, len), y).amin(new long[] {1}, false);
-                    covered += nearestFake.le(rx.narrow(0, from, len)).sum().item_long();
-                }
+        }
+
+        /** Distances to each sample's k-th nearest other sample. */
+        Tensor radius(int k) {
+            if (k < 1 || k > radii.size(1)) {
+                throw new IllegalArgumentException("k = " + k + " outside 1.." + radii.size(1));
             }
-            return new DensityCoverage(inBalls / (k * (double) y.size(0)), covered / (double) x.size(0));
+            return radii.select(1, k - 1);
+        }
+
+        public long size() {
+            return x.size(0);
         }
     }
 
-    /** Distance from each row to its k-th nearest other row of the same set. */
-    static Tensor kthNeighbourRadii(Tensor x, int k) {
-        Tensor out = torch.empty(x.size(0)).toType(torch.ScalarType.Double);
+    /** FID against a prepared reference. */
+    public static double fid(Reference ref, Tensor fake) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor y = f64(fake);
+            return frechet(ref.mean, ref.cov, y.mean(new long[] {0}, false, new org.bytedeco.pytorch.ScalarTypeOptional()), cov(y));
+        }
+    }
+
+    /**
+     * Precision, recall, density and coverage in one pass over the generated-by-real distance
+     * matrix (in row blocks), plus one pass over generated-by-generated for recall's radii.
+     */
+    public static Manifold manifold(Reference ref, Tensor fake, int kPr, int kDc) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor x = ref.x;
+            Tensor y = f64(fake);
+            Tensor rxPr = ref.radius(kPr).unsqueeze(0);
+            Tensor rxDc = ref.radius(kDc).unsqueeze(0);
+            Tensor ry = neighbourRadii(y, kPr).select(1, kPr - 1);
+            Tensor nearestFake = torch.full(new long[] {x.size(0)}, new Scalar(Double.POSITIVE_INFINITY),
+                    new org.bytedeco.pytorch.TensorOptions().dtype(new org.bytedeco.pytorch.ScalarTypeOptional(torch.ScalarType.Double)));
+            Tensor recalled = torch.zeros(x.size(0)).toType(torch.ScalarType.Bool);
+            long precise = 0;
+            double inBalls = 0;
+            for (long from = 0; from < y.size(0); from += BLOCK) {
+                try (PointerScope inner = new PointerScope()) {
+                    long len = Math.min(BLOCK, y.size(0) - from);
+                    Tensor d = torch.cdist(y.narrow(0, from, len), x);
+                    precise += d.le(rxPr).any(1).sum().item_long();
+                    inBalls += d.le(rxDc).sum().item_double();
+                    nearestFake.copy_(torch.minimum(nearestFake, d.amin(new long[] {0}, false)));
+                    recalled.logical_or_(d.le(ry.narrow(0, from, len).unsqueeze(1)).any(0));
+                }
+            }
+            double n = y.size(0);
+            double m = x.size(0);
+            return new Manifold(precise / n, recalled.sum().item_double() / m, inBalls / (kDc * n),
+                    nearestFake.le(rxDc.squeeze(0)).sum().item_double() / m);
+        }
+    }
+
+    /** (N, kMax): distance from each row to its 1st ... kMax-th nearest other row of the same set. */
+    static Tensor neighbourRadii(Tensor x, int kMax) {
+        Tensor out = torch.empty(x.size(0), kMax).toType(torch.ScalarType.Double);
         for (long from = 0; from < x.size(0); from += BLOCK) {
             try (PointerScope inner = new PointerScope()) {
                 long len = Math.min(BLOCK, x.size(0) - from);
                 Tensor d = torch.cdist(x.narrow(0, from, len), x);
-                // the smallest distance is the row to itself (0), so the k-th neighbour is value k + 1
-                out.narrow(0, from, len).copy_(d.kthvalue(k + 1, 1, false).get0());
+                // the smallest distance is the row to itself (0): neighbours are values 2 .. kMax + 1
+                Tensor nearest = d.topk(kMax + 1, 1, false, true).get0();
+                out.narrow(0, from, len).copy_(nearest.narrow(1, 1, kMax));
             }
         }
         return out;
-    }
-
-    /** Share of rows of {@code a} inside at least one ball (centres {@code b}, radii {@code r}). */
-    private static double insideShare(Tensor a, Tensor b, Tensor r) {
-        long inside = 0;
-        for (long from = 0; from < a.size(0); from += BLOCK) {
-            try (PointerScope inner = new PointerScope()) {
-                long len = Math.min(BLOCK, a.size(0) - from);
-                Tensor d = torch.cdist(a.narrow(0, from, len), b);
-                inside += d.le(r.unsqueeze(0)).any(1).sum().item_long();
-            }
-        }
-        return inside / (double) a.size(0);
     }
 
     private static Tensor poly(Tensor a, Tensor b, double d) {

@@ -49,6 +49,16 @@ public final class Progress implements AutoCloseable {
         }
     }
 
+    /** A line of its own, e.g. a score during training. */
+    public void event(String msg) {
+        if (bar != null) {
+            bar.setExtraMessage(" " + msg);
+        } else {
+            out.println(msg);
+            out.flush();
+        }
+    }
+
     @Override
     public void close() {
         if (bar != null) {

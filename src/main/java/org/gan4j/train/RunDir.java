@@ -28,6 +28,11 @@ public record RunDir(Path root) {
         return checkpoints().resolve("latest.pt");
     }
 
+    /** The checkpoint with the lowest FID so far (runs with eval.every > 0). */
+    public Path best() {
+        return checkpoints().resolve("best.pt");
+    }
+
     public Path plots() {
         return root.resolve("plots");
     }

@@ -57,6 +57,7 @@ public final class Trainer {
     private final Dataset data;
     private final Tensor fixedNoise;
     private final Ema ema;
+    private final TrainingEval evaluator;
     private ModeCoverage lastCoverage;
     private long step;
 
@@ -86,6 +87,7 @@ public final class Trainer {
         }
         Seeds.seedTorch(Seeds.mix(config.seed(), -1));
         this.fixedNoise = torch.randn(config.log().samples(), config.model().zDim()).to(device, torch.ScalarType.Float);
+        this.evaluator = dir != null && config.eval().every() > 0 ? new TrainingEval(config, data) : null;
         if (resume) {
             step = Checkpoint.load(dir.latest(), g, d, optG, optD, ema == null ? null : ema.generator()).step();
         }
@@ -230,9 +232,16 @@ public final class Trainer {
                 if (log.sampleEvery() > 0 && step % log.sampleEvery() == 0) {
                     writeSamples();
                 }
+                // before the checkpoint: a run resumed from it has this step's score already
+                if (evaluator != null && step % config.eval().every() == 0) {
+                    evaluate(metrics, progress);
+                }
                 if (log.checkpointEvery() > 0 && step % log.checkpointEvery() == 0) {
                     checkpoint();
                 }
+            }
+            if (evaluator != null && step % config.eval().every() != 0) {
+                evaluate(metrics, progress);
             }
             checkpoint();
             writeSamples();
@@ -402,6 +411,31 @@ public final class Trainer {
         return device.is_cuda() ? t.to(device, torch.ScalarType.Float) : t;
     }
 
+    /** Scores the sampling generator, logs the row, and keeps best.pt at the lowest FID. */
+    private void evaluate(MetricsLog metrics, Progress progress) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("step", step);
+        row.put("event", "eval");
+        try {
+            sampler().eval();
+            row.putAll(evaluator.score(sampler()));
+        } finally {
+            g.train(true);
+        }
+        double best = Double.POSITIVE_INFINITY;
+        for (Map<String, Object> r : metrics.rows()) {
+            if (r.get("fid") instanceof Number n) {
+                best = Math.min(best, n.doubleValue());
+            }
+        }
+        metrics.write(row);
+        progress.event(String.format(java.util.Locale.ROOT, "step %d eval: fid %.3f precision %.3f recall %.3f coverage %.3f",
+                step, row.get("fid"), row.get("precision"), row.get("recall"), row.get("coverage")));
+        if ((double) row.get("fid") < best) {
+            Checkpoint.save(dir.best(), step, config, g, d, optG, optD, ema == null ? null : ema.generator());
+        }
+    }
+
     private void checkpoint() {
         Checkpoint.save(dir.latest(), step, config, g, d, optG, optD, ema == null ? null : ema.generator());
     }
@@ -454,20 +488,32 @@ public final class Trainer {
                 ring ? ToyMixtures.RING_STD : ToyMixtures.GRID_STD);
     }
 
-    private void writePlots(List<Map<String, Object>> rows) {
-        if (rows.isEmpty()) {
-            return;
+    private void writePlots(List<Map<String, Object>> all) {
+        List<Map<String, Object>> rows = all.stream().filter(r -> r.containsKey("loss_d")).toList();
+        if (!rows.isEmpty()) {
+            List<Double> x = MetricsLog.series(rows, "step");
+            Map<String, List<Double>> losses = new LinkedHashMap<>();
+            losses.put("loss_d", MetricsLog.series(rows, "loss_d"));
+            losses.put("loss_g", MetricsLog.series(rows, "loss_g"));
+            Plots.curves(dir.plots().resolve("losses.png"), config.name() + ": losses", "step", x, losses);
+            Map<String, List<Double>> outs = new LinkedHashMap<>();
+            outs.put("D(x)", MetricsLog.series(rows, "d_real"));
+            outs.put("D(G(z))", MetricsLog.series(rows, "d_fake"));
+            Plots.curves(dir.plots().resolve("d_outputs.png"), config.name() + ": discriminator outputs",
+                    "step", x, outs);
         }
-        List<Double> x = MetricsLog.series(rows, "step");
-        Map<String, List<Double>> losses = new LinkedHashMap<>();
-        losses.put("loss_d", MetricsLog.series(rows, "loss_d"));
-        losses.put("loss_g", MetricsLog.series(rows, "loss_g"));
-        Plots.curves(dir.plots().resolve("losses.png"), config.name() + ": losses", "step", x, losses);
-        Map<String, List<Double>> outs = new LinkedHashMap<>();
-        outs.put("D(x)", MetricsLog.series(rows, "d_real"));
-        outs.put("D(G(z))", MetricsLog.series(rows, "d_fake"));
-        Plots.curves(dir.plots().resolve("d_outputs.png"), config.name() + ": discriminator outputs",
-                "step", x, outs);
+        List<Map<String, Object>> evals = all.stream().filter(r -> r.containsKey("fid")).toList();
+        if (!evals.isEmpty()) {
+            List<Double> x = MetricsLog.series(evals, "step");
+            Plots.curves(dir.plots().resolve("fid.png"), config.name() + ": FID (classifier features)", "step", x,
+                    Map.of("fid", MetricsLog.series(evals, "fid")));
+            Map<String, List<Double>> pr = new LinkedHashMap<>();
+            for (String k : new String[] {"precision", "recall", "density", "coverage"}) {
+                pr.put(k, MetricsLog.series(evals, k));
+            }
+            Plots.curves(dir.plots().resolve("precision_recall.png"), config.name() + ": precision, recall, density, coverage",
+                    "step", x, pr);
+        }
     }
 
     private static String provenance(ExperimentConfig config) {

@@ -57,6 +57,26 @@ class EvalTest {
         assertThat(header).contains("'<f4'").contains("(300, 128)").endsWith("\n");
         assertThat((10 + header.length()) % 64).isZero();
         assertThat(npy.length).isEqualTo(10 + header.length() + 300 * 128 * 4);
+        assertThat(j.get("seconds_by_stage").has("generate")).isTrue();
+
+        // the same run scored during training: rows in metrics.jsonl, a plot, best.pt at the lowest FID
+        Path scored = tmp.resolve("scored");
+        CliTest.Result e = CliTest.run("train", "--config", cfg.toString(), "--out", scored.toString(),
+                "--set", "eval.every=10", "--set", "eval.samples=100", "--set", "eval.classifier=" + clf);
+        assertThat(e.code()).as(e.err()).isZero();
+        java.util.List<JsonNode> evals = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(scored.resolve("metrics.jsonl"))) {
+            JsonNode row = new ObjectMapper().readTree(line);
+            if (row.has("fid")) {
+                evals.add(row);
+            }
+        }
+        assertThat(evals).extracting(n -> n.get("step").asInt()).containsExactly(10, 20, 30);
+        JsonNode best = evals.stream().min(java.util.Comparator.comparingDouble(n -> n.get("fid").asDouble())).get();
+        assertThat(org.gan4j.train.Checkpoint.header(scored.resolve("checkpoints/best.pt")).step())
+                .isEqualTo(best.get("step").asLong());
+        assertThat(scored.resolve("plots/fid.png")).isRegularFile();
+        assertThat(scored.resolve("plots/losses.png")).isRegularFile();
     }
 
     @Test

@@ -98,4 +98,82 @@ class MetricsTest {
             assertThat(Metrics.classifierScore(unsure, 2).mean()).isCloseTo(1.0, within(1e-6));
         }
     }
+
+    private static double[][] rows(Tensor t) {
+        float[] v = org.gan4j.nn.Tensors.toFloats(t);
+        int d = (int) t.size(1);
+        double[][] out = new double[(int) t.size(0)][d];
+        for (int i = 0; i < out.length; i++) {
+            for (int j = 0; j < d; j++) {
+                out[i][j] = v[i * d + j];
+            }
+        }
+        return out;
+    }
+
+    private static double dist(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return Math.sqrt(s);
+    }
+
+    /** k-th nearest other point of the same set, by sorting every distance. */
+    private static double[] radii(double[][] x, int k) {
+        double[] r = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            double[] d = new double[x.length];
+            for (int j = 0; j < x.length; j++) {
+                d[j] = dist(x[i], x[j]);
+            }
+            java.util.Arrays.sort(d);
+            r[i] = d[k];
+        }
+        return r;
+    }
+
+    @Test
+    void onePassManifoldMetricsMatchTheirDefinitions() {
+        try (PointerScope s = new PointerScope()) {
+            Seeds.seedTorch(5);
+            Tensor real = torch.randn(70, 4);
+            Tensor fake = torch.randn(45, 4).mul(new Scalar(0.7)).add(new Scalar(0.4));
+            double[][] x = rows(real);
+            double[][] y = rows(fake);
+            double[] rx3 = radii(x, 3);
+            double[] rx5 = radii(x, 5);
+            double[] ry3 = radii(y, 3);
+            int precise = 0;
+            int inBalls = 0;
+            for (double[] b : y) {
+                boolean in = false;
+                for (int i = 0; i < x.length; i++) {
+                    in |= dist(b, x[i]) <= rx3[i];
+                    inBalls += dist(b, x[i]) <= rx5[i] ? 1 : 0;
+                }
+                precise += in ? 1 : 0;
+            }
+            int recalled = 0;
+            int covered = 0;
+            for (int i = 0; i < x.length; i++) {
+                boolean r = false;
+                boolean c = false;
+                for (int j = 0; j < y.length; j++) {
+                    r |= dist(x[i], y[j]) <= ry3[j];
+                    c |= dist(x[i], y[j]) <= rx5[i];
+                }
+                recalled += r ? 1 : 0;
+                covered += c ? 1 : 0;
+            }
+            Metrics.Manifold m = Metrics.manifold(new Metrics.Reference(real, 5), fake, 3, 5);
+            assertThat(m.precision()).isCloseTo(precise / 45.0, within(1e-12));
+            assertThat(m.recall()).isCloseTo(recalled / 70.0, within(1e-12));
+            assertThat(m.density()).isCloseTo(inBalls / (5 * 45.0), within(1e-12));
+            assertThat(m.coverage()).isCloseTo(covered / 70.0, within(1e-12));
+            assertThat(m.precision()).isStrictlyBetween(0.0, 1.0);
+            assertThat(m.recall()).isStrictlyBetween(0.0, 1.0);
+            assertThat(Metrics.fid(new Metrics.Reference(real, 1), fake)).isCloseTo(Metrics.fid(real, fake), within(1e-9));
+        }
+    }
 }
