@@ -28,7 +28,7 @@ public final class Choices {
     }
 
     public enum Dataset {
-        MNIST, FASHION_MNIST, CIFAR10, IMAGE_FOLDER, RING8, GRID25;
+        MNIST, FASHION_MNIST, STACKED_MNIST, CIFAR10, IMAGE_FOLDER, RING8, GRID25;
 
         @JsonCreator
         static Dataset of(String s) {
@@ -45,9 +45,18 @@ public final class Choices {
             return this == RING8 || this == GRID25;
         }
 
-        /** Classes its labels name (0: unlabelled). */
+        /** Classes its labels name (0: unlabelled, as for conditioning; Stacked MNIST's 1,000 modes are scored, not conditioned on). */
         public int classes() {
-            return isToy() || this == IMAGE_FOLDER ? 0 : 10;
+            return isToy() || this == IMAGE_FOLDER || this == STACKED_MNIST ? 0 : 10;
+        }
+
+        /** Colour channels of its images (0 for 2-D points). */
+        public int channels() {
+            return switch (this) {
+                case MNIST, FASHION_MNIST -> 1;
+                case STACKED_MNIST, CIFAR10, IMAGE_FOLDER -> 3;
+                case RING8, GRID25 -> 0;
+            };
         }
     }
 
@@ -59,11 +68,11 @@ public final class Choices {
             return parse(Architecture.class, "model.architecture", s);
         }
 
-        /** The shape of one sample it makes and judges. */
-        public long[] sampleShape() {
+        /** The shape of one sample it makes and judges from a dataset it accepts. */
+        public long[] sampleShape(Dataset d) {
             return switch (this) {
-                case MLP, DCGAN28 -> new long[] {1, 28, 28};
-                case DCGAN32, RESNET32 -> new long[] {3, 32, 32};
+                case MLP, DCGAN28 -> new long[] {d.channels(), 28, 28};
+                case DCGAN32, RESNET32 -> new long[] {d.channels(), 32, 32};
                 case TOY_MLP -> new long[] {2};
             };
         }
@@ -72,7 +81,7 @@ public final class Choices {
         public boolean accepts(Dataset d) {
             return switch (d) {
                 case RING8, GRID25 -> this == TOY_MLP;
-                case MNIST, FASHION_MNIST -> this == MLP || this == DCGAN28;
+                case MNIST, FASHION_MNIST, STACKED_MNIST -> this == MLP || this == DCGAN28;
                 case CIFAR10, IMAGE_FOLDER -> this == DCGAN32 || this == RESNET32;
             };
         }

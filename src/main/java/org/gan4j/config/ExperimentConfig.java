@@ -17,8 +17,11 @@ import org.gan4j.config.Choices.Precision;
 public record ExperimentConfig(String name, long seed, DeviceKind device, Data data, Model model,
                                Objective objective, Train train, Log log, Eval eval) {
 
-    /** Where the images come from; {@code path} null means the standard search order. */
-    public record Data(Dataset dataset, String path, int limit, int toySamples, int prefetch) {
+    /**
+     * Where the images come from; {@code path} null means the standard search order.
+     * {@code stackedSamples}: Stacked MNIST images drawn (three random digits each).
+     */
+    public record Data(Dataset dataset, String path, int limit, int toySamples, int prefetch, int stackedSamples) {
     }
 
     /**
@@ -67,6 +70,7 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
         positive("data.limit", data.limit, true);
         positive("data.toy_samples", data.toySamples, false);
         positive("data.prefetch", data.prefetch, false);
+        positive("data.stacked_samples", data.stackedSamples, false);
         positive("model.z_dim", model.zDim, false);
         positive("model.width", model.width, false);
         positive("model.depth", model.depth, false);

@@ -12,6 +12,7 @@ public final class Models {
     public record Pair(Generator g, Discriminator d) {
     }
 
+    /** The pair for grey 28x28 or colour 32x32 images (the architecture's usual data). */
     public static Pair build(ExperimentConfig.Model m) {
         return new Pair(generator(m), discriminator(m));
     }
@@ -23,20 +24,22 @@ public final class Models {
 
     public static Generator generator(ExperimentConfig c) {
         ExperimentConfig.Model m = c.model();
+        int ch = c.data().dataset().channels();
         if (m.conditioning() == Conditioning.NONE) {
-            return generator(m);
+            return generator(m, ch);
         }
         int k = c.data().dataset().classes();
-        Generator inner = generator(withZ(m, m.zDim() + ConditionalGenerator.EMBED));
+        Generator inner = generator(withZ(m, m.zDim() + ConditionalGenerator.EMBED), ch);
         return new ConditionalGenerator(m.zDim(), k, inner);
     }
 
     public static Discriminator discriminator(ExperimentConfig c) {
         ExperimentConfig.Model m = c.model();
+        int ch = c.data().dataset().channels();
         if (m.conditioning() == Conditioning.NONE) {
-            return discriminator(m);
+            return discriminator(m, ch);
         }
-        return new ConditionalDiscriminator(discriminator(m), c.data().dataset().classes(), m.conditioning(),
+        return new ConditionalDiscriminator(discriminator(m, ch), c.data().dataset().classes(), m.conditioning(),
                 m.spectralNorm());
     }
 
@@ -45,15 +48,31 @@ public final class Models {
                 m.minibatchStd(), m.packing(), m.conditioning());
     }
 
-    /** The shape of one sample the architecture makes and judges. */
-    public static long[] sampleShape(ExperimentConfig.Model m) {
-        return m.architecture().sampleShape();
+    /** The shape of one sample the experiment's model makes and judges. */
+    public static long[] sampleShape(ExperimentConfig c) {
+        return c.model().architecture().sampleShape(c.data().dataset());
+    }
+
+    /** The architecture's usual channels: 1 at 28x28, 3 at 32x32. */
+    private static int usualChannels(ExperimentConfig.Model m) {
+        return switch (m.architecture()) {
+            case DCGAN32, RESNET32 -> 3;
+            default -> 1;
+        };
     }
 
     public static Generator generator(ExperimentConfig.Model m) {
+        return generator(m, usualChannels(m));
+    }
+
+    public static Discriminator discriminator(ExperimentConfig.Model m) {
+        return discriminator(m, usualChannels(m));
+    }
+
+    private static Generator generator(ExperimentConfig.Model m, int ch) {
         return switch (m.architecture()) {
-            case MLP -> new MlpGenerator(m.zDim(), m.width(), true, 1, 28, 28);
-            case DCGAN28 -> new DcganGenerator28(m.zDim());
+            case MLP -> new MlpGenerator(m.zDim(), m.width(), true, ch, 28, 28);
+            case DCGAN28 -> new DcganGenerator28(m.zDim(), ch);
             case DCGAN32 -> new DcganGenerator32(m.zDim());
             case RESNET32 -> new ResnetGenerator32(m.zDim(), m.width());
             case TOY_MLP -> toyGenerator(m);
@@ -73,12 +92,12 @@ public final class Models {
         return new MlpGenerator(m.zDim(), hidden, org.gan4j.nn.Layers::relu, true, false, 2);
     }
 
-    public static Discriminator discriminator(ExperimentConfig.Model m) {
+    private static Discriminator discriminator(ExperimentConfig.Model m, int ch) {
         DOptions o = DOptions.of(m);
         int p = m.packing();
         Discriminator d = switch (m.architecture()) {
-            case MLP -> new MlpDiscriminator(28 * 28 * p, m.width(), o);
-            case DCGAN28 -> new DcganDiscriminator28(m.dropout(), p, o);
+            case MLP -> new MlpDiscriminator(28L * 28 * ch * p, m.width(), o);
+            case DCGAN28 -> new DcganDiscriminator28(m.dropout(), (long) ch * p, o);
             case DCGAN32 -> new DcganDiscriminator32(3L * p, o);
             case RESNET32 -> new ResnetDiscriminator32(3L * p, m.width(), o);
             case TOY_MLP -> new MlpDiscriminator(2L * p, m.width(), o);

@@ -35,7 +35,7 @@ public final class RawLoop {
         GanLoss loss = GanLoss.of(cfg.objective().loss(), cfg.objective().labelSmoothing());
         int batch = cfg.train().batchSize();
         int k = cfg.train().nCritic();
-        long[] shape = Models.sampleShape(cfg.model());
+        long[] shape = Models.sampleShape(cfg);
         long[] full = new long[shape.length + 1];
         full[0] = batch;
         System.arraycopy(shape, 0, full, 1, shape.length);

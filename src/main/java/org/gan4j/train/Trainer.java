@@ -118,7 +118,7 @@ public final class Trainer {
     /** Loads the data and checks that the model can take its samples. */
     private static Dataset load(ExperimentConfig config) {
         Dataset data = Datasets.load(config);
-        long[] want = Models.sampleShape(config.model());
+        long[] want = Models.sampleShape(config);
         if (!java.util.Arrays.equals(want, data.sampleShape())) {
             throw new org.gan4j.config.UserError(data.name() + ": samples of shape "
                     + java.util.Arrays.toString(data.sampleShape()) + " cannot go through model.architecture '"

@@ -77,6 +77,19 @@ class EvalTest {
                 .isEqualTo(best.get("step").asLong());
         assertThat(scored.resolve("plots/fid.png")).isRegularFile();
         assertThat(scored.resolve("plots/losses.png")).isRegularFile();
+
+        // Stacked MNIST: real stacked digits cover nearly as many modes as samples; both variants train and score
+        CliTest.Result st = CliTest.run("bench", "stacked-mnist", "--classifier", clf.toString(), "--data", data.toString(),
+                "--steps", "3", "--samples", "200", "--out", tmp.resolve("stacked").toString(), "--json",
+                "--set", "data.limit=512", "--set", "data.stacked_samples=256", "--set", "train.batch_size=16");
+        assertThat(st.code()).as(st.err()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(st.out()).get("rows");
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(0).get("variant").asText()).isEqualTo("real data");
+        // 200 draws from 1,000 equally likely triples: ~181 distinct expected; a poor classifier loses some
+        assertThat(rows.get(0).get("modes").asInt()).isGreaterThan(120);
+        assertThat(rows.get(2).get("variant").asText()).isEqualTo("pacdcgan2");
+        assertThat(tmp.resolve("stacked/pacdcgan2/checkpoints/latest.pt")).isRegularFile();
     }
 
     @Test
