@@ -51,6 +51,16 @@ final class ClassifierCommand {
             t.classifier().save(out);
             System.out.printf("held-out accuracy %.4f on %d images (trained on %d); saved %s%n",
                     t.heldOutAccuracy(), t.heldOutSize(), t.trainSize(), out);
+            Dataset test = ImageDatasets.loadTestIfPresent(d, data);
+            if (test != null) {
+                int[] predicted = t.classifier().predict(test.values(), test.size());
+                int right = 0;
+                for (int i = 0; i < predicted.length; i++) {
+                    right += predicted[i] == test.labels()[i] ? 1 : 0;
+                }
+                System.out.printf("test accuracy %.4f on the %d images of the test split%n",
+                        right / (double) test.size(), test.size());
+            }
             return 0;
         }
     }

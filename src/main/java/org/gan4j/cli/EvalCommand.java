@@ -67,14 +67,19 @@ final class EvalCommand implements Callable<Integer> {
         if (heldOut <= 1 || heldOut >= all.size() - 1) {
             throw new UserError("--held-out: must be in 2.." + (all.size() - 2) + ", got " + heldOut);
         }
-        Classifier c = Classifier.load(classifier);
+        Classifier c = Classifier.load(classifier).forShape(all.sampleShape(), classifier.toString());
         int sample = all.sampleSize();
         int nRef = Math.min(n, all.size() - heldOut);
         float[] ref = Arrays.copyOf(all.values(), nRef * sample);
         float[] held = Arrays.copyOfRange(all.values(), (all.size() - heldOut) * sample, all.size() * sample);
         double[] share = new double[c.classes()];
-        for (int i = 0; i < all.size() - heldOut; i++) {
-            share[all.labels()[i]] += 1.0 / (all.size() - heldOut);
+        if (all.labels() != null && c.classes() == all.classes()) {
+            for (int i = 0; i < all.size() - heldOut; i++) {
+                share[all.labels()[i]] += 1.0 / (all.size() - heldOut);
+            }
+        } else {
+            // an extractor with its own classes (e.g. ImageNet's): the KL is to uniform
+            java.util.Arrays.fill(share, 1.0 / Math.max(1, c.classes()));
         }
         Map<String, Double> stages = new LinkedHashMap<>();
         long t = System.nanoTime();
@@ -91,15 +96,15 @@ final class EvalCommand implements Callable<Integer> {
         Map<String, Double> floor = Evaluation.of(reference, sHeld, share, seed);
         // recall, coverage and density depend on the sample count: the generator at the floor's count too
         int m = Math.min(n, heldOut);
-        Evaluation.Scored sFew = new Evaluation.Scored(Arrays.copyOf(sFake.features(), m * Classifier.FEATURES),
+        Evaluation.Scored sFew = new Evaluation.Scored(Arrays.copyOf(sFake.features(), m * sFake.width()),
                 Arrays.copyOf(sFake.probabilities(), m * c.classes()), m);
         Map<String, Double> genFew = Evaluation.of(reference, sFew, share, seed);
         lap(stages, "metrics_floor", t);
         if (featuresOut != null) {
             Files.createDirectories(featuresOut);
-            Npy.writeFloat32(featuresOut.resolve("real.npy"), sRef.features(), nRef, Classifier.FEATURES);
-            Npy.writeFloat32(featuresOut.resolve("generated.npy"), sFake.features(), n, Classifier.FEATURES);
-            Npy.writeFloat32(featuresOut.resolve("held_out.npy"), sHeld.features(), heldOut, Classifier.FEATURES);
+            Npy.writeFloat32(featuresOut.resolve("real.npy"), sRef.features(), nRef, sRef.width());
+            Npy.writeFloat32(featuresOut.resolve("generated.npy"), sFake.features(), n, sFake.width());
+            Npy.writeFloat32(featuresOut.resolve("held_out.npy"), sHeld.features(), heldOut, sHeld.width());
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         if (json) {

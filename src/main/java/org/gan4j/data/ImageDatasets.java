@@ -80,6 +80,14 @@ public final class ImageDatasets {
         return load(dataset.toString(), find(dir, TRAIN_IMAGES), find(dir, TRAIN_LABELS), limit);
     }
 
+    /** The test split (t10k files) beside the training files, or null where it is absent. */
+    public static Dataset loadTestIfPresent(Choices.Dataset dataset, String explicit) {
+        Path dir = locate(dataset, explicit);
+        Path images = find(dir, TEST_IMAGES);
+        Path labels = find(dir, TEST_LABELS);
+        return images == null || labels == null ? null : load(dataset + "-test", images, labels, 0);
+    }
+
     public static Dataset load(String name, Path imagesFile, Path labelsFile, int limit) {
         Idx.Array images = Idx.read(imagesFile, 3);
         int n = images.count();

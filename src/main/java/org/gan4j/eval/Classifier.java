@@ -4,7 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.IValue;
+import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.JitModule;
+import org.bytedeco.pytorch.TupleElements;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.OutputArchive;
@@ -17,18 +21,85 @@ import org.gan4j.nn.Optimizers;
 import org.gan4j.nn.Seeds;
 import org.gan4j.nn.Tensors;
 
-/** Trains, saves, loads and applies the {@link LeNet} scoring classifier. */
+/**
+ * The network whose features and class probabilities score generated images: gan4j's own
+ * {@link LeNet} (trained, saved and loaded here), or a user's TorchScript module (for example
+ * an Inception network converted by the user, for scores comparable with papers). A TorchScript
+ * module receives images (N, C, H, W) in [-1, 1], as generators make them, and returns
+ * features (N, F) or a tuple (features (N, F), class logits (N, K)).
+ */
 public final class Classifier {
     private final LeNet net;
+    private final JitModule script;
     private final int classes;
+    private final int featureSize;
+    private final long[] inputShape;
 
     private Classifier(LeNet net, int classes) {
         this.net = net;
+        this.script = null;
         this.classes = classes;
+        this.featureSize = FEATURES;
+        this.inputShape = new long[] {1, 28, 28};
+    }
+
+    private Classifier(JitModule script, long[] inputShape, int featureSize, int classes) {
+        this.net = null;
+        this.script = script;
+        this.classes = classes;
+        this.featureSize = featureSize;
+        this.inputShape = inputShape.clone();
     }
 
     public LeNet net() {
         return net;
+    }
+
+    /** Width of the features. */
+    public int featureSize() {
+        return featureSize;
+    }
+
+    /** Whether this is a user's TorchScript module. */
+    public boolean isScript() {
+        return script != null;
+    }
+
+    /**
+     * This classifier for images of {@code shape} (C, H, W): LeNet reads 1x28x28 only; a
+     * TorchScript module is probed once with two blank images to learn its output widths.
+     */
+    public Classifier forShape(long[] shape, String what) {
+        if (script == null) {
+            if (!java.util.Arrays.equals(shape, inputShape)) {
+                throw new DataException(what + ": the LeNet classifier reads 1x28x28 images, not "
+                        + java.util.Arrays.toString(shape) + " (use a TorchScript extractor)");
+            }
+            return this;
+        }
+        long[] full = new long[shape.length + 1];
+        full[0] = 2;
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor[] out = scriptOutputs(script, torch.zeros(full));
+            return new Classifier(script, shape, (int) out[0].size(1), out[1] == null ? 0 : (int) out[1].size(1));
+        } catch (RuntimeException e) {
+            throw new DataException(what + ": TorchScript module fails on images of shape "
+                    + java.util.Arrays.toString(shape) + " (" + firstLine(e.getMessage()) + ")");
+        }
+    }
+
+    private static Tensor[] scriptOutputs(JitModule m, Tensor x) {
+        IValue out = m.forward(new IValueVector(new IValue(x)));
+        if (out.isTuple()) {
+            TupleElements e = out.toTuple().elements();
+            return new Tensor[] {e.get(0).toTensor().flatten(1, -1), e.size() > 1 ? e.get(1).toTensor() : null};
+        }
+        return new Tensor[] {out.toTensor().flatten(1, -1), null};
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.strip().lines().findFirst().orElse("");
     }
 
     /** Held-out accuracy and the trained classifier. */
@@ -80,16 +151,36 @@ public final class Classifier {
 
     /** Class probabilities for n images in [-1, 1], row-major (n x classes). */
     public float[] probabilities(float[] images, int n) {
-        return map(images, n, classes, x -> net.forward(x).softmax(1));
+        if (classes == 0) {
+            throw new IllegalStateException("this extractor gives no class logits");
+        }
+        return map(images, n, classes, x -> script != null ? scriptOutputs(script, x)[1].softmax(1) : net.forward(x).softmax(1));
     }
 
     /** Penultimate-layer features for n images in [-1, 1], row-major (n x featureSize). */
     public float[] features(float[] images, int n) {
-        return map(images, n, FEATURES, net::features);
+        return map(images, n, featureSize, x -> script != null ? scriptOutputs(script, x)[0] : net.features(x));
     }
 
-    /** Features and class probabilities, the convolutions run once (probabilities come from the features). */
+    /**
+     * Features and class probabilities (empty where the extractor gives no logits), the
+     * network run once.
+     */
     public float[][] featuresAndProbabilities(float[] images, int n) {
+        if (script != null) {
+            float[] both = map(images, n, featureSize + classes, x -> {
+                Tensor[] o = scriptOutputs(script, x);
+                return o[1] == null ? o[0] : torch.cat(new org.bytedeco.pytorch.TensorVector(o[0], o[1].softmax(1)), 1);
+            });
+            float[] f = new float[n * featureSize];
+            float[] p = new float[n * classes];
+            int w = featureSize + classes;
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(both, i * w, f, i * featureSize, featureSize);
+                System.arraycopy(both, i * w + featureSize, p, i * classes, classes);
+            }
+            return new float[][] {f, p};
+        }
         float[] feats = features(images, n);
         try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
             Tensor f = Tensors.fromFloats(feats, n, FEATURES);
@@ -97,20 +188,27 @@ public final class Classifier {
         }
     }
 
-    /** Width of {@link #features}. */
+    /** Width of LeNet's features. */
     public static final int FEATURES = 128;
 
     /** Applies {@code f} to the images in chunks of 500, without gradients. */
-    private static float[] map(float[] images, int n, int width, java.util.function.UnaryOperator<Tensor> f) {
+    private float[] map(float[] images, int n, int width, java.util.function.UnaryOperator<Tensor> f) {
         float[] out = new float[n * width];
         int chunk = 500;
+        int size = 1;
+        for (long d : inputShape) {
+            size *= (int) d;
+        }
+        long[] shape = new long[inputShape.length + 1];
+        System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
         try (NoGradGuard ng = new NoGradGuard()) {
             for (int i = 0; i < n; i += chunk) {
                 int m = Math.min(chunk, n - i);
                 try (PointerScope scope = new PointerScope()) {
-                    float[] part = new float[m * 784];
-                    System.arraycopy(images, i * 784, part, 0, part.length);
-                    float[] p = Tensors.toFloats(f.apply(Tensors.fromFloats(part, m, 1, 28, 28)));
+                    float[] part = new float[m * size];
+                    System.arraycopy(images, i * size, part, 0, part.length);
+                    shape[0] = m;
+                    float[] p = Tensors.toFloats(f.apply(Tensors.fromFloats(part, shape)));
                     System.arraycopy(p, 0, out, i * width, p.length);
                 }
             }
@@ -160,11 +258,19 @@ public final class Classifier {
         try {
             a.load_from(file.toString());
         } catch (RuntimeException e) {
-            throw new DataException(file + ": not a gan4j classifier");
+            throw new DataException(file + ": neither a gan4j classifier nor a TorchScript module");
         }
         Tensor k = new Tensor();
         if (!a.try_read("classes", k)) {
-            throw new DataException(file + ": not a gan4j classifier (no class count)");
+            // not gan4j's: a user's TorchScript extractor, probed by forShape
+            try {
+                JitModule m = torch.load(file.toString());
+                m.eval();
+                return new Classifier(m, new long[0], 0, 0);
+            } catch (RuntimeException e) {
+                throw new DataException(file + ": neither a gan4j classifier nor a TorchScript module ("
+                        + firstLine(e.getMessage()) + ")");
+            }
         }
         int classes = (int) k.item_double();
         LeNet net = new LeNet(classes);

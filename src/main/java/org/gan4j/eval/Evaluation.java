@@ -17,6 +17,11 @@ public final class Evaluation {
 
     /** Features (n x 128) and class probabilities (n x classes) of a set of images. */
     public record Scored(float[] features, float[] probabilities, int n) {
+        /** Width of each feature row. */
+        public int width() {
+            return features.length / n;
+        }
+
         public static Scored of(Classifier c, float[] images, int n) {
             float[][] fp = c.featuresAndProbabilities(images, n);
             return new Scored(fp[0], fp[1], n);
@@ -30,7 +35,7 @@ public final class Evaluation {
     /** The reference set's features prepared once for any number of {@link #of} calls. */
     public static Metrics.Reference reference(Scored reference) {
         // no scope: the reference's tensors live as long as it does
-        return new Metrics.Reference(Tensors.fromFloats(reference.features(), reference.n(), Classifier.FEATURES), K_DC);
+        return new Metrics.Reference(Tensors.fromFloats(reference.features(), reference.n(), reference.width()), K_DC);
     }
 
     /** Metrics of {@code sample} against {@code reference} (see {@link #of(Metrics.Reference, Scored, double[], long)}). */
@@ -45,21 +50,26 @@ public final class Evaluation {
     public static Map<String, Double> of(Metrics.Reference ref, Scored sample, double[] classShare, long seed) {
         Map<String, Double> m = new LinkedHashMap<>();
         try (PointerScope scope = new PointerScope()) {
-            Tensor s = Tensors.fromFloats(sample.features(), sample.n(), Classifier.FEATURES);
+            Tensor s = Tensors.fromFloats(sample.features(), sample.n(), sample.width());
             m.put("fid", Metrics.fid(ref, s));
             Metrics.MeanStd kid = Metrics.kid(ref.x, s, 100, 1000, seed);
             m.put("kid", kid.mean());
             m.put("kid_std", kid.std());
             int classes = classShare.length;
-            Metrics.MeanStd score = Metrics.classifierScore(
-                    Tensors.fromFloats(sample.probabilities(), sample.n(), classes), 10);
-            m.put("classifier_score", score.mean());
-            m.put("classifier_score_std", score.std());
+            if (classes > 0) {
+                Metrics.MeanStd score = Metrics.classifierScore(
+                        Tensors.fromFloats(sample.probabilities(), sample.n(), classes), 10);
+                m.put("classifier_score", score.mean());
+                m.put("classifier_score_std", score.std());
+            }
             Metrics.Manifold mf = Metrics.manifold(ref, s, K_PR, K_DC);
             m.put("precision", mf.precision());
             m.put("recall", mf.recall());
             m.put("density", mf.density());
             m.put("coverage", mf.coverage());
+        }
+        if (classShare.length == 0) {
+            return m; // an extractor without class logits: no class metrics
         }
         int[] hist = new int[classShare.length];
         for (int k : Classifier.argmax(sample.probabilities(), sample.n(), hist.length)) {

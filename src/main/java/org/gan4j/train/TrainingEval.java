@@ -26,12 +26,8 @@ final class TrainingEval {
     private final long seed;
 
     TrainingEval(ExperimentConfig config, Dataset data) {
-        this.classifier = Classifier.load(Path.of(config.eval().classifier()));
-        if (!Arrays.equals(data.sampleShape(), new long[] {1, 28, 28})) {
-            throw new org.gan4j.config.UserError("eval.classifier: " + config.eval().classifier()
-                    + " reads 28x28 grey images; data.dataset '" + config.data().dataset() + "' has samples of shape "
-                    + Arrays.toString(data.sampleShape()));
-        }
+        this.classifier = Classifier.load(Path.of(config.eval().classifier()))
+                .forShape(data.sampleShape(), "eval.classifier " + config.eval().classifier());
         this.samples = config.eval().samples();
         this.seed = Seeds.mix(config.seed(), -3);
         int n = Math.min(REFERENCE, data.size());

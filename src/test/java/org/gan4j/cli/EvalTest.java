@@ -59,6 +59,21 @@ class EvalTest {
         assertThat(npy.length).isEqualTo(10 + header.length() + 300 * 128 * 4);
         assertThat(j.get("seconds_by_stage").has("generate")).isTrue();
 
+        // a user's TorchScript extractor in place of the LeNet (the committed 8-feature fixture)
+        Path script = tmp.resolve("tiny-extractor.pt");
+        try (var in = getClass().getClassLoader().getResourceAsStream("org/gan4j/eval/tiny-extractor.pt")) {
+            Files.copy(in, script);
+        }
+        CliTest.Result ts = CliTest.run("eval", "--checkpoint", run.resolve("checkpoints/latest.pt").toString(),
+                "--dataset", "mnist", "--data", data.toString(), "--classifier", script.toString(), "--n", "100",
+                "--held-out", Integer.toString(heldOut), "--json", "--features-out", tmp.resolve("tsfeats").toString());
+        assertThat(ts.code()).as(ts.err()).isZero();
+        JsonNode tj = new ObjectMapper().readTree(ts.out());
+        assertThat(tj.get("generated").get("fid").asDouble()).isPositive();
+        assertThat(tj.get("generated").has("classifier_score")).isTrue();
+        assertThat(new String(Files.readAllBytes(tmp.resolve("tsfeats/generated.npy")), StandardCharsets.ISO_8859_1))
+                .contains("(100, 8)");
+
         // the same run scored during training: rows in metrics.jsonl, a plot, best.pt at the lowest FID
         Path scored = tmp.resolve("scored");
         CliTest.Result e = CliTest.run("train", "--config", cfg.toString(), "--out", scored.toString(),
