@@ -27,9 +27,12 @@ public final class RawLoop {
     /** Milliseconds per step over {@code steps} after {@code warmup} untimed ones. */
     public static double msPerStep(ExperimentConfig cfg, int warmup, int steps) {
         torch.manual_seed(cfg.seed());
+        org.bytedeco.pytorch.Device device = org.gan4j.nn.Devices.resolve(cfg.device());
         Models.Pair p = Models.build(cfg);
         Generator g = p.g();
         Discriminator d = p.d();
+        g.to(device, false);
+        d.to(device, false);
         Optimizer optG = Optimizers.create(g, cfg.train().optimizerG());
         Optimizer optD = Optimizers.create(d, cfg.train().optimizerD());
         GanLoss loss = GanLoss.of(cfg.objective().loss(), cfg.objective().labelSmoothing());
@@ -39,9 +42,12 @@ public final class RawLoop {
         long[] full = new long[shape.length + 1];
         full[0] = batch;
         System.arraycopy(shape, 0, full, 1, shape.length);
-        Tensor real = torch.rand(full).mul(new Scalar(2.0)).sub(new Scalar(1.0));
+        Tensor real = torch.rand(full).mul(new Scalar(2.0)).sub(new Scalar(1.0)).to(device, torch.ScalarType.Float);
         double decay = cfg.train().emaDecay();
         Generator shadow = decay > 0 ? Models.generator(cfg) : null;
+        if (shadow != null) {
+            shadow.to(device, false);
+        }
         Tensor[] params = Params.of(g);
         Tensor[] shadowParams = shadow == null ? new Tensor[0] : Params.of(shadow);
         Scalar w = new Scalar(1 - decay);
@@ -54,10 +60,10 @@ public final class RawLoop {
                 Tensor fake = null;
                 for (int c = 0; c < k; c++) {
                     if (k == 1) {
-                        fake = g.forward(torch.randn(batch, g.zDim()));
+                        fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
                     } else {
                         try (NoGradGuard ng = new NoGradGuard()) {
-                            fake = g.forward(torch.randn(batch, g.zDim()));
+                            fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
                         }
                     }
                     Tensor lossD = loss.discriminator(d.forward(real), d.forward(fake.detach()));
@@ -66,7 +72,7 @@ public final class RawLoop {
                     optD.step();
                 }
                 if (k > 1) {
-                    fake = g.forward(torch.randn(batch, g.zDim()));
+                    fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
                 }
                 Params.requiresGrad(d, false);
                 Tensor lossG = loss.generator(d.forward(fake));
