@@ -45,6 +45,9 @@ final class BenchStep implements Callable<Integer> {
     @Option(names = "--precision", paramLabel = "fp32|bf16", description = "Shorthand for --set train.precision=...")
     String precision;
 
+    @Option(names = "--profile", description = "Also time each phase of the raw loop's step (G forward, D backward, ...).")
+    boolean profile;
+
     @Override
     public Integer call() throws Exception {
         if (steps <= 0 || warmup < 0) {
@@ -107,6 +110,9 @@ final class BenchStep implements Callable<Integer> {
             double raw = RawLoop.msPerStep(cfg, warmup, rawSteps);
             r.put("raw_loop_ms_per_step", round(raw));
             r.put("overhead_over_raw", round((double) r.get("ms_per_step") / raw - 1));
+        }
+        if (profile) {
+            r.put("raw_ms_by_phase", RawLoop.profile(cfg, warmup, Math.max(20, rawSteps)));
         }
         r.put("versions", Versions.all());
         if (json) {

@@ -89,4 +89,63 @@ public final class RawLoop {
         }
         return (System.nanoTime() - t0) / 1e6 / steps;
     }
+
+    /**
+     * Where a step's time goes: the raw loop (n_critic 1) timed phase by phase, in ms per step
+     * averaged over {@code steps}. CPU ops are synchronous, so each timer covers its own work.
+     */
+    public static java.util.Map<String, Double> profile(ExperimentConfig cfg, int warmup, int steps) {
+        torch.manual_seed(cfg.seed());
+        Models.Pair p = Models.build(cfg);
+        Generator g = p.g();
+        Discriminator d = p.d();
+        Optimizer optG = Optimizers.create(g, cfg.train().optimizerG());
+        Optimizer optD = Optimizers.create(d, cfg.train().optimizerD());
+        GanLoss loss = GanLoss.of(cfg.objective().loss(), cfg.objective().labelSmoothing());
+        int batch = cfg.train().batchSize();
+        long[] shape = Models.sampleShape(cfg);
+        long[] full = new long[shape.length + 1];
+        full[0] = batch;
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        Tensor real = torch.rand(full).mul(new Scalar(2.0)).sub(new Scalar(1.0));
+        String[] names = {"G forward", "D forward (real, fake)", "D backward", "D optimizer", "D forward (G step)",
+            "G backward (through D)", "G optimizer"};
+        double[] ns = new double[names.length];
+        for (int i = 0; i < warmup + steps; i++) {
+            try (PointerScope scope = new PointerScope()) {
+                long[] t = new long[names.length + 1];
+                t[0] = System.nanoTime();
+                Tensor fake = g.forward(torch.randn(batch, g.zDim()));
+                t[1] = System.nanoTime();
+                Tensor lossD = loss.discriminator(d.forward(real), d.forward(fake.detach()));
+                lossD.item_double();
+                t[2] = System.nanoTime();
+                optD.zero_grad();
+                lossD.backward();
+                t[3] = System.nanoTime();
+                optD.step();
+                t[4] = System.nanoTime();
+                Params.requiresGrad(d, false);
+                Tensor lossG = loss.generator(d.forward(fake));
+                lossG.item_double();
+                t[5] = System.nanoTime();
+                optG.zero_grad();
+                lossG.backward();
+                t[6] = System.nanoTime();
+                optG.step();
+                t[7] = System.nanoTime();
+                Params.requiresGrad(d, true);
+                if (i >= warmup) {
+                    for (int k = 0; k < names.length; k++) {
+                        ns[k] += t[k + 1] - t[k];
+                    }
+                }
+            }
+        }
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < names.length; k++) {
+            out.put(names[k], Math.round(ns[k] / steps / 1e4) / 100.0);
+        }
+        return out;
+    }
 }
