@@ -69,6 +69,9 @@ final class BenchStep implements Callable<Integer> {
             // RSS is sampled at 10% and at the end: growth after the first tenth is what leaks.
             long rssTenth = rssStart;
             List<Long> trace = new ArrayList<>();
+            List<Long> heapTrace = new ArrayList<>();
+            List<Long> javacppTrace = new ArrayList<>();
+            java.lang.management.MemoryMXBean mem = java.lang.management.ManagementFactory.getMemoryMXBean();
             int traceEvery = Math.max(1, steps / 20);
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
@@ -78,6 +81,8 @@ final class BenchStep implements Callable<Integer> {
                 }
                 if ((i + 1) % traceEvery == 0) {
                     trace.add(rssKb("VmRSS") / 1024);
+                    heapTrace.add(mem.getHeapMemoryUsage().getCommitted() >> 20);
+                    javacppTrace.add(org.bytedeco.javacpp.Pointer.totalBytes() >> 20);
                 }
             }
             double secs = (System.nanoTime() - t0) / 1e9;
@@ -100,6 +105,9 @@ final class BenchStep implements Callable<Integer> {
             r.put("rss_mb_end", rssEnd / 1024);
             r.put("rss_growth_after_10pct", round((rssEnd - rssTenth) / (double) Math.max(1, rssTenth)));
             r.put("rss_mb_trace", trace);
+            // where growth would come from: the Java heap (committed) and JavaCPP-tracked native memory
+            r.put("java_heap_committed_mb_trace", heapTrace);
+            r.put("javacpp_tracked_mb_trace", javacppTrace);
             r.put("peak_rss_mb", rssKb("VmHWM") / 1024);
             r.put("precision", cfg.train().precision().toString());
         }
