@@ -221,7 +221,8 @@ public final class Metrics {
     }
 
     private static Tensor poly(Tensor a, Tensor b, double d) {
-        return a.mm(b.t()).div(new Scalar(d)).add(new Scalar(1.0)).pow(new Scalar(3.0));
+        Tensor k = a.mm(b.t()).div_(new Scalar(d)).add_(new Scalar(1.0));
+        return k.mul(k).mul_(k); // pow(3) on doubles went through std::pow, ~10x slower
     }
 
     private static Tensor sample(Random r, int n, int m) {

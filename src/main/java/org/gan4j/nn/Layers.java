@@ -81,6 +81,22 @@ public final class Layers {
         return new Functional("Reshape", x -> x.reshape(full));
     }
 
+    private static boolean channelsLast;
+
+    /**
+     * Builds modules whose convolution weights are channels-last (NHWC): oneDNN then runs the
+     * convolutions, and the activations they produce, in that layout.
+     */
+    public static <T> T withChannelsLast(boolean on, java.util.function.Supplier<T> build) {
+        boolean old = channelsLast;
+        channelsLast = on;
+        try {
+            return build.get();
+        } finally {
+            channelsLast = old;
+        }
+    }
+
     /** Nearest-neighbour upsampling by 2: (N, C, H, W) -> (N, C, 2H, 2W). */
     public static Net upsample2x() {
         return new Functional("Upsample2x", x -> torch.upsample_nearest2d(x, new long[] {2 * x.size(2), 2 * x.size(3)}));
@@ -247,7 +263,8 @@ public final class Layers {
             long[] shape = transposed ? new long[] {in, out, kernel, kernel}
                                       : new long[] {out, in, kernel, kernel};
             double bound = 1.0 / Math.sqrt(shape[1] * kernel * kernel);
-            weight = param("weight", Init.uniform(torch.empty(shape), bound));
+            Tensor w = Init.uniform(torch.empty(shape), bound);
+            weight = param("weight", channelsLast ? w.contiguous(torch.MemoryFormat.ChannelsLast) : w);
             bias = param("bias", Init.uniform(torch.empty(out), bound));
         }
 

@@ -28,7 +28,7 @@ public final class RawLoop {
     public static double msPerStep(ExperimentConfig cfg, int warmup, int steps) {
         torch.manual_seed(cfg.seed());
         org.bytedeco.pytorch.Device device = org.gan4j.nn.Devices.resolve(cfg.device());
-        Models.Pair p = Models.build(cfg);
+        Models.Pair p = org.gan4j.nn.Layers.withChannelsLast(cfg.train().channelsLast(), () -> Models.build(cfg));
         Generator g = p.g();
         Discriminator d = p.d();
         g.to(device, false);
@@ -44,7 +44,8 @@ public final class RawLoop {
         System.arraycopy(shape, 0, full, 1, shape.length);
         Tensor real = torch.rand(full).mul(new Scalar(2.0)).sub(new Scalar(1.0)).to(device, torch.ScalarType.Float);
         double decay = cfg.train().emaDecay();
-        Generator shadow = decay > 0 ? Models.generator(cfg) : null;
+        Generator shadow = decay > 0
+                ? org.gan4j.nn.Layers.withChannelsLast(cfg.train().channelsLast(), () -> Models.generator(cfg)) : null;
         if (shadow != null) {
             shadow.to(device, false);
         }

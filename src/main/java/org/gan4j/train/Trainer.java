@@ -68,7 +68,7 @@ public final class Trainer {
         Devices.threads(config.train().threads());
         this.device = Devices.resolve(config.device());
         Seeds.seedTorch(config.seed());
-        Models.Pair pair = Models.build(config);
+        Models.Pair pair = org.gan4j.nn.Layers.withChannelsLast(config.train().channelsLast(), () -> Models.build(config));
         this.g = pair.g();
         this.d = pair.d();
         g.to(device, false);
@@ -78,7 +78,8 @@ public final class Trainer {
         this.loss = GanLoss.of(config.objective().loss(), config.objective().labelSmoothing());
         ExperimentConfig.Train t = config.train();
         if (t.emaDecay() > 0) {
-            Generator shadow = Models.generator(config);
+            Generator shadow = org.gan4j.nn.Layers.withChannelsLast(config.train().channelsLast(),
+                    () -> Models.generator(config));
             shadow.to(device, false);
             shadow.eval();
             this.ema = new Ema(g, shadow, t.emaDecay(), t.emaStart());
