@@ -92,7 +92,8 @@ public final class RawLoop {
     }
 
     /**
-     * Where a step's time goes: the raw loop (n_critic 1) timed phase by phase, in ms per step
+     * Where a step's time goes: the raw loop (n_critic 1, under bf16 autocast when the config
+     * asks) timed phase by phase, in ms per step
      * averaged over {@code steps}. CPU ops are synchronous, so each timer covers its own work.
      */
     public static java.util.Map<String, Double> profile(ExperimentConfig cfg, int warmup, int steps) {
@@ -109,6 +110,7 @@ public final class RawLoop {
         full[0] = batch;
         System.arraycopy(shape, 0, full, 1, shape.length);
         Tensor real = torch.rand(full).mul(new Scalar(2.0)).sub(new Scalar(1.0));
+        boolean bf16 = cfg.train().precision() == org.gan4j.config.Choices.Precision.BF16;
         String[] names = {"G forward", "D forward (real, fake)", "D backward", "D optimizer", "D forward (G step)",
             "G backward (through D)", "G optimizer"};
         double[] ns = new double[names.length];
@@ -116,9 +118,16 @@ public final class RawLoop {
             try (PointerScope scope = new PointerScope()) {
                 long[] t = new long[names.length + 1];
                 t[0] = System.nanoTime();
-                Tensor fake = g.forward(torch.randn(batch, g.zDim()));
+                Tensor fake;
+                try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, real.device())) {
+                    fake = g.forward(torch.randn(batch, g.zDim()));
+                }
                 t[1] = System.nanoTime();
-                Tensor lossD = loss.discriminator(d.forward(real), d.forward(fake.detach()));
+                Tensor lossD;
+                try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, real.device())) {
+                    lossD = loss.discriminator(d.forward(real).toType(torch.ScalarType.Float),
+                            d.forward(fake.detach()).toType(torch.ScalarType.Float));
+                }
                 lossD.item_double();
                 t[2] = System.nanoTime();
                 optD.zero_grad();
@@ -127,7 +136,10 @@ public final class RawLoop {
                 optD.step();
                 t[4] = System.nanoTime();
                 Params.requiresGrad(d, false);
-                Tensor lossG = loss.generator(d.forward(fake));
+                Tensor lossG;
+                try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, real.device())) {
+                    lossG = loss.generator(d.forward(fake).toType(torch.ScalarType.Float));
+                }
                 lossG.item_double();
                 t[5] = System.nanoTime();
                 optG.zero_grad();

@@ -313,7 +313,6 @@ public final class Trainer {
                 outFake = d.judge(fake.detach(), yFake);
             }
             if (bf16) {
-                fake = fp32(fake);
                 outReal = fp32(outReal);
                 outFake = fp32(outFake);
             }
@@ -330,7 +329,7 @@ public final class Trainer {
                 Tensor yReal = y;
                 penalty = obj.penalty() == Penalty.R1
                         ? Penalties.r1(dReal, real, obj.penaltyWeight())
-                        : Penalties.gradientPenalty(x -> d.judge(x, yReal).logits(), real, fake.detach(), 1.0, false)
+                        : Penalties.gradientPenalty(x -> d.judge(x, yReal).logits(), real, fp32(fake.detach()), 1.0, false)
                                 .mul(new org.bytedeco.pytorch.Scalar(obj.penaltyWeight()));
                 total = total.add(penalty);
             }
