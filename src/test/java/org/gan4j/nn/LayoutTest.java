@@ -62,9 +62,9 @@ class LayoutTest {
         try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
             Seeds.seedTorch(5);
             // DCGAN-28's output layer and a small convolution: libtorch's bf16 kernels are off by
-            // 8-18% there, so they run in float32 (error 0); wide layers keep bf16 (~0.3%)
-            assertThat(bf16Error(Layers.convTranspose2d(64, 1, 5, 2, 2, 1), torch.randn(8, 64, 14, 14))).isLessThan(1e-6);
-            assertThat(bf16Error(Layers.conv2d(16, 8, 5, 1, 2), torch.randn(8, 16, 7, 7))).isLessThan(1e-6);
+            // 8-18% there unless padded to 16 output channels; every layer ends at bf16's ~0.3%
+            assertThat(bf16Error(Layers.convTranspose2d(64, 1, 5, 2, 2, 1), torch.randn(8, 64, 14, 14))).isLessThan(1e-2);
+            assertThat(bf16Error(Layers.conv2d(16, 8, 5, 1, 2), torch.randn(8, 16, 7, 7))).isLessThan(1e-2);
             double wide = bf16Error(Layers.conv2d(64, 128, 5, 2, 2), torch.randn(8, 64, 14, 14));
             assertThat(wide).isGreaterThan(1e-4).isLessThan(1e-2);
         }
