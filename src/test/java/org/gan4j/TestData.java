@@ -29,16 +29,26 @@ public final class TestData {
         Random r = new Random(1);
         for (int i = 0; i < n; i++) {
             labels[i] = (byte) (i % 10);
-            // a bar whose position encodes the class, so a classifier can learn it
+            // class k is k + 1 one-pixel bars two apart: learnable, and unchanged by the
+            // classifier's +-2 px shift augmentation (a bar's position would not be)
             for (int y = 4; y < 24; y++) {
-                for (int x = 0; x < 3; x++) {
-                    px[i * 784 + y * 28 + 2 + 2 * (i % 10) + x] = (byte) (200 + r.nextInt(55));
+                for (int b = 0; b <= i % 10; b++) {
+                    px[i * 784 + y * 28 + 4 + 2 * b] = (byte) (200 + r.nextInt(55));
                 }
             }
         }
         writeIdx(dir.resolve("train-images-idx3-ubyte.gz"), 0x803, new int[] {n, 28, 28}, px, true);
         writeIdx(dir.resolve("train-labels-idx1-ubyte.gz"), 0x801, new int[] {n}, labels, true);
         return dir;
+    }
+
+    /**
+     * Whether {@code dir} came from {@link #mnistDir} generating it: its 312 training images are
+     * 3 batches an epoch, so a classifier needs ~20 epochs where real MNIST needs 1.
+     */
+    public static boolean isGenerated(Path dir) {
+        String env = System.getenv("GAN4J_DATA");
+        return env == null || !dir.equals(Path.of(env, "mnist"));
     }
 
     public static void writeIdx(Path file, int magic, int[] dims, byte[] data, boolean gzip) throws IOException {

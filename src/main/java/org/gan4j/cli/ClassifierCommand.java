@@ -25,7 +25,7 @@ final class ClassifierCommand {
         @Option(names = "--out", paramLabel = "FILE", description = "Default: classifiers/DATASET-lenet.pt.")
         Path out;
 
-        @Option(names = "--epochs", defaultValue = "4")
+        @Option(names = "--epochs", defaultValue = "8")
         int epochs;
 
         @Option(names = "--held-out", defaultValue = "1000")

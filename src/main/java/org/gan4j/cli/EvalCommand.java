@@ -14,6 +14,7 @@ import org.gan4j.data.ImageDatasets;
 import org.gan4j.eval.Classifier;
 import org.gan4j.eval.Evaluation;
 import org.gan4j.eval.Npy;
+import org.gan4j.eval.ReferenceCache;
 import org.gan4j.train.Sampler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,14 +55,19 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--features-out", paramLabel = "DIR", description = "Write real, generated and held-out features as .npy.")
     Path featuresOut;
 
+    @Option(names = "--no-cache", description = "Recompute the real images' side (features, neighbours, floor) instead of"
+            + " reading it from $GAN4J_CACHE/eval or ~/.gan4j/cache/eval.")
+    boolean noCache;
+
     @Override
     public Integer call() throws Exception {
         if (n <= 1) {
             throw new UserError("--n: must be > 1, got " + n);
         }
         long t0 = System.nanoTime();
-        // inference only: use every core (training keeps libtorch's default)
-        org.gan4j.nn.Devices.threads(Runtime.getRuntime().availableProcessors());
+        // libtorch's default (one thread per physical core): hyper-threads share the FMA units
+        // and made eval slower here
+        org.gan4j.nn.Devices.threads(Integer.getInteger("gan4j.threads", 0));
         Choices.Dataset d = DataFetch.parseDataset(dataset);
         Dataset all = ImageDatasets.loadTrain(d, data, 0);
         if (heldOut <= 1 || heldOut >= all.size() - 1) {
@@ -85,21 +91,30 @@ final class EvalCommand implements Callable<Integer> {
         long t = System.nanoTime();
         float[] fake = Sampler.draw(Sampler.load(checkpoint, raw), n, seed);
         t = lap(stages, "generate", t);
-        Evaluation.Scored sRef = Evaluation.Scored.of(c, ref, nRef);
+        // the real side depends only on extractor, images, split and seed: computed once, then cached
+        Path cacheDir = noCache ? null : ReferenceCache.defaultDir();
+        String key = ReferenceCache.key(classifier, all.values(), all.labels(), nRef, heldOut, seed);
+        ReferenceCache.Entry cached = cacheDir == null ? null : ReferenceCache.read(cacheDir, key);
         Evaluation.Scored sFake = Evaluation.Scored.of(c, fake, n);
-        Evaluation.Scored sHeld = Evaluation.Scored.of(c, held, heldOut);
+        Evaluation.Scored sRef = cached != null ? cached.reference() : Evaluation.Scored.of(c, ref, nRef);
+        Evaluation.Scored sHeld = cached != null ? cached.heldOut() : Evaluation.Scored.of(c, held, heldOut);
         t = lap(stages, "features", t);
-        org.gan4j.eval.Metrics.Reference reference = Evaluation.reference(sRef);
+        org.gan4j.eval.Metrics.Reference reference = Evaluation.reference(sRef, cached != null ? cached.radii() : null);
         t = lap(stages, "reference", t);
         Map<String, Double> gen = Evaluation.of(reference, sFake, share, seed);
         t = lap(stages, "metrics_generated", t);
-        Map<String, Double> floor = Evaluation.of(reference, sHeld, share, seed);
+        Map<String, Double> floor = cached != null ? cached.floor() : Evaluation.of(reference, sHeld, share, seed);
         // recall, coverage and density depend on the sample count: the generator at the floor's count too
         int m = Math.min(n, heldOut);
         Evaluation.Scored sFew = new Evaluation.Scored(Arrays.copyOf(sFake.features(), m * sFake.width()),
                 Arrays.copyOf(sFake.probabilities(), m * c.classes()), m);
         Map<String, Double> genFew = Evaluation.of(reference, sFew, share, seed);
         lap(stages, "metrics_floor", t);
+        if (cached == null && cacheDir != null) {
+            ReferenceCache.write(cacheDir, key, new ReferenceCache.Entry(sRef, sHeld,
+                    org.gan4j.nn.Tensors.toDoubles(reference.radii()), floor));
+        }
+        String cacheState = cacheDir == null ? "off" : cached != null ? "hit" : "miss";
         if (featuresOut != null) {
             Files.createDirectories(featuresOut);
             Npy.writeFloat32(featuresOut.resolve("real.npy"), sRef.features(), nRef, sRef.width());
@@ -119,6 +134,7 @@ final class EvalCommand implements Callable<Integer> {
             r.put("real_floor", floor);
             r.put("seconds", secs);
             r.put("seconds_by_stage", stages);
+            r.put("reference_cache", cacheState);
             Json.print(r);
         } else {
             System.out.printf(Locale.ROOT, "%s: %d generated vs %d real training images; floor: %d real held-out images%n",
@@ -128,7 +144,7 @@ final class EvalCommand implements Callable<Integer> {
             for (String k : gen.keySet()) {
                 System.out.printf(Locale.ROOT, "%-22s %14.5f %16.5f %14.5f%n", k, gen.get(k), genFew.get(k), floor.get(k));
             }
-            System.out.printf(Locale.ROOT, "%.1f s (%s)%n", secs, stages.entrySet().stream()
+            System.out.printf(Locale.ROOT, "%.1f s, reference cache %s (%s)%n", secs, cacheState, stages.entrySet().stream()
                     .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
                     .collect(java.util.stream.Collectors.joining(", ")));
         }

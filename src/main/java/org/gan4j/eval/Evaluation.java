@@ -34,9 +34,18 @@ public final class Evaluation {
 
     /** The reference set's features prepared once for any number of {@link #of} calls. */
     public static Metrics.Reference reference(Scored reference) {
-        // no scope: the reference's tensors live as long as it does
-        return new Metrics.Reference(Tensors.fromFloats(reference.features(), reference.n(), reference.width()), K_DC);
+        return reference(reference, null);
     }
+
+    /** As {@link #reference(Scored)}, with neighbour radii (n x {@value #K_DC}) known from before, or null. */
+    public static Metrics.Reference reference(Scored reference, double[] radii) {
+        // no scope: the reference's tensors live as long as it does
+        return new Metrics.Reference(Tensors.fromFloats(reference.features(), reference.n(), reference.width()),
+                radii == null ? null : Tensors.fromDoubles(radii, reference.n(), K_DC), K_DC);
+    }
+
+    /** Neighbour radii kept per reference sample. */
+    public static final int RADII = K_DC;
 
     /** Metrics of {@code sample} against {@code reference} (see {@link #of(Metrics.Reference, Scored, double[], long)}). */
     public static Map<String, Double> of(Scored reference, Scored sample, double[] classShare, long seed) {

@@ -29,4 +29,19 @@ public final class Tensors {
         c.data_ptr_float().get(out);
         return out;
     }
+
+    /** A new double tensor of {@code shape} holding {@code values} (row-major). */
+    public static Tensor fromDoubles(double[] values, long... shape) {
+        Tensor t = torch.empty(shape).toType(torch.ScalarType.Double);
+        t.data_ptr_double().put(values);
+        return t;
+    }
+
+    /** The values of a tensor as doubles, moved to CPU and made contiguous first. */
+    public static double[] toDoubles(Tensor t) {
+        Tensor c = t.detach().cpu().toType(torch.ScalarType.Double).contiguous();
+        double[] out = new double[(int) c.numel()];
+        c.data_ptr_double().get(out);
+        return out;
+    }
 }

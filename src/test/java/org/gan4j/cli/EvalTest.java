@@ -21,7 +21,7 @@ class EvalTest {
         int heldOut = 200;
         Path clf = tmp.resolve("clf.pt");
         CliTest.Result c = CliTest.run("classifier", "train", "--dataset", "mnist", "--data", data.toString(),
-                "--epochs", "1", "--held-out", Integer.toString(heldOut), "--out", clf.toString());
+                "--epochs", TestData.isGenerated(data) ? "20" : "1", "--held-out", Integer.toString(heldOut), "--out", clf.toString());
         assertThat(c.code()).as(c.err()).isZero();
         Path cfg = tmp.resolve("g.yaml");
         Files.writeString(cfg, """

@@ -176,4 +176,45 @@ class MetricsTest {
             assertThat(Metrics.fid(new Metrics.Reference(real, 1), fake)).isCloseTo(Metrics.fid(real, fake), within(1e-9));
         }
     }
+
+    @Test
+    void kidIsTheUnbiasedMmdEstimateWithTheCubicKernel() {
+        try (PointerScope s = new PointerScope()) {
+            int m = 40;
+            int d = 6;
+            java.util.Random r = new java.util.Random(3);
+            float[] a = new float[m * d];
+            float[] b = new float[m * d];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) r.nextGaussian();
+                b[i] = (float) (r.nextGaussian() * 1.3 + 0.4);
+            }
+            // one subset holding every row: the estimate is the whole-set formula, computed here by hand
+            double xx = 0;
+            double yy = 0;
+            double xy = 0;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < m; j++) {
+                    if (i != j) {
+                        xx += cubic(a, i, a, j, d);
+                        yy += cubic(b, i, b, j, d);
+                    }
+                    xy += cubic(a, i, b, j, d);
+                }
+            }
+            double expected = (xx + yy) / (m * (m - 1.0)) - 2 * xy / ((double) m * m);
+            Metrics.MeanStd kid = Metrics.kid(Tensors.fromFloats(a, m, d), Tensors.fromFloats(b, m, d), 1, m, 5);
+            assertThat(kid.mean()).isCloseTo(expected, within(Math.abs(expected) * 1e-9));
+            assertThat(kid.std()).isZero();
+        }
+    }
+
+    private static double cubic(float[] x, int i, float[] y, int j, int d) {
+        double dot = 0;
+        for (int k = 0; k < d; k++) {
+            dot += (double) x[i * d + k] * y[j * d + k];
+        }
+        double v = dot / d + 1;
+        return v * v * v;
+    }
 }
