@@ -61,7 +61,7 @@ public final class Evaluation {
         try (PointerScope scope = new PointerScope()) {
             Tensor s = Tensors.fromFloats(sample.features(), sample.n(), sample.width());
             m.put("fid", Metrics.fid(ref, s));
-            Metrics.MeanStd kid = Metrics.kid(ref.x, s, 100, 1000, seed);
+            Metrics.MeanStd kid = Metrics.kid(ref, s, 100, 1000, seed);
             m.put("kid", kid.mean());
             m.put("kid_std", kid.std());
             int classes = classShare.length;

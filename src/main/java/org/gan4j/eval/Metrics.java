@@ -69,24 +69,60 @@ public final class Metrics {
      */
     public static MeanStd kid(Tensor real, Tensor fake, int subsets, int size, long seed) {
         try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-            Tensor x = f64(real);
-            Tensor y = f64(fake);
-            int m = (int) Math.min(size, Math.min(x.size(0), y.size(0)));
-            double d = x.size(1);
-            Random r = new Random(seed);
-            double[] v = new double[subsets];
-            for (int s = 0; s < subsets; s++) {
-                try (PointerScope inner = new PointerScope()) {
-                    Tensor a = x.index_select(0, sample(r, (int) x.size(0), m));
-                    Tensor b = y.index_select(0, sample(r, (int) y.size(0), m));
-                    double sxx = offDiagonalSum(a, d);
-                    double syy = offDiagonalSum(b, d);
-                    double sxy = polySum(a, b, d);
-                    v[s] = (sxx + syy) / ((double) m * (m - 1)) - 2 * sxy / ((double) m * m);
+            return kid(f64(real), null, fake, subsets, size, seed);
+        }
+    }
+
+    /** KID against a prepared reference, whose kernel sums over its own subsets are kept for reuse. */
+    public static MeanStd kid(Reference ref, Tensor fake, int subsets, int size, long seed) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            return kid(ref.x, ref, fake, subsets, size, seed);
+        }
+    }
+
+    private static MeanStd kid(Tensor x, Reference ref, Tensor fake, int subsets, int size, long seed) {
+        Tensor y = f64(fake);
+        int m = (int) Math.min(size, Math.min(x.size(0), y.size(0)));
+        double d = x.size(1);
+        double[] sxx = ref != null ? ref.kidSums(subsets, m, seed) : subsetSums(x, subsets, m, seed);
+        double[] syy = subsetSums(y, subsets, m, seed ^ FAKE_STREAM);
+        // the real subsets again (same seed, same draws) for the cross terms
+        Random rx = new Random(seed);
+        Random ry = new Random(seed ^ FAKE_STREAM);
+        double[] v = new double[subsets];
+        for (int s = 0; s < subsets; s++) {
+            try (PointerScope inner = new PointerScope()) {
+                Tensor a = x.index_select(0, sample(rx, (int) x.size(0), m));
+                Tensor b = y.index_select(0, sample(ry, (int) y.size(0), m));
+                v[s] = (sxx[s] + syy[s]) / ((double) m * (m - 1)) - 2 * polySum(a, b, d) / ((double) m * m);
+            }
+        }
+        return meanStd(v);
+    }
+
+    /** Fake subsets are drawn from their own stream, so that the real ones do not depend on them. */
+    private static final long FAKE_STREAM = 0x5DEECE66DL;
+
+    /** Off-diagonal kernel sums of {@code subsets} seeded subsets of m rows of x. */
+    static double[] subsetSums(Tensor x, int subsets, int m, long seed) {
+        Random r = new Random(seed);
+        double[] out = new double[subsets];
+        double whole = Double.NaN;
+        for (int s = 0; s < subsets; s++) {
+            try (PointerScope inner = new PointerScope()) {
+                Tensor idx = sample(r, (int) x.size(0), m);
+                if (m == x.size(0)) {
+                    // every subset is the whole set, permuted: the sum is the same
+                    if (Double.isNaN(whole)) {
+                        whole = offDiagonalSum(x, x.size(1));
+                    }
+                    out[s] = whole;
+                } else {
+                    out[s] = offDiagonalSum(x.index_select(0, idx), x.size(1));
                 }
             }
-            return meanStd(v);
         }
+        return out;
     }
 
     /**
@@ -157,6 +193,13 @@ public final class Metrics {
                 cov = cov(x);
                 radii = knownRadii != null ? f64(knownRadii) : neighbourRadii(x, kMax);
             }
+        }
+
+        private final java.util.Map<String, double[]> kidSums = new java.util.HashMap<>();
+
+        /** KID's off-diagonal kernel sums over this set's seeded subsets, computed once per setting. */
+        synchronized double[] kidSums(int subsets, int m, long seed) {
+            return kidSums.computeIfAbsent(subsets + "/" + m + "/" + seed, k -> subsetSums(x, subsets, m, seed));
         }
 
         /** Distances from each sample to its 1st ... kMax-th nearest neighbour, (N, kMax). */
