@@ -98,7 +98,7 @@ public final class ReferenceCache {
             }
             return new Entry(ref, held, radii, floor);
         } catch (IOException | RuntimeException e) {
-            System.err.println("gan4j: ignoring damaged reference cache " + file + " (" + e.getMessage() + "); recomputing");
+            System.err.println("gan4j: ignoring damaged reference cache " + file + " (" + reason(e) + "); recomputing");
             return null;
         }
     }
@@ -128,8 +128,13 @@ public final class ReferenceCache {
             Files.write(tmp, java.util.Arrays.copyOf(b.array(), b.position()));
             Files.move(tmp, dir.resolve(key + ".bin"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException ex) {
-            System.err.println("gan4j: could not cache the reference in " + dir + " (" + ex.getMessage() + ")");
+            System.err.println("gan4j: could not cache the reference in " + dir + " (" + reason(ex) + ")");
         }
+    }
+
+    /** A truncated buffer throws without a message; name the exception then. */
+    private static String reason(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName() + ", truncated or corrupt";
     }
 
     private static void putScored(ByteBuffer b, Evaluation.Scored s) {
