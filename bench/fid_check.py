@@ -2,10 +2,10 @@
 """Recomputes FID from the feature files of `gan4j eval --features-out DIR --json` with
 numpy/scipy and compares it with gan4j's figure.
 
-Two scipy references: the usual `sqrtm(C1 C2)` (pytorch-fid, TF-GAN), whose Schur iteration
-loses digits when a covariance is singular (dead ReLU features), and the symmetric form
-tr sqrt(C1^1/2 C2 C1^1/2) by `scipy.linalg.eigh`, which stays exact there. Exits 1 when the
-symmetric reference differs from gan4j by more than 1e-6 relative.
+Two scipy references: the usual `sqrtm(C1 C2)` (pytorch-fid, TF-GAN) and
+tr sqrt(C1^1/2 C2 C1^1/2) as the sum of the singular values of C2^1/2 C1^1/2, which stays exact
+when covariances are singular (dead ReLU features). Exits 1 when either differs from gan4j by
+more than 1e-6 relative.
 
 usage: bench/fid_check.py DIR EVAL_JSON
 """
@@ -24,7 +24,7 @@ def moments(a):
 
 
 def fid_sqrtm(mu1, c1, mu2, c2):
-    covmean, _ = linalg.sqrtm(c1.dot(c2), disp=False)
+    covmean = linalg.sqrtm(c1.dot(c2))
     return float(((mu1 - mu2) ** 2).sum() + np.trace(c1) + np.trace(c2) - 2 * np.trace(covmean.real))
 
 
@@ -34,10 +34,7 @@ def psd_sqrt(c):
 
 
 def fid_symmetric(mu1, c1, mu2, c2):
-    s1 = psd_sqrt(c1)
-    m = s1 @ c2 @ s1
-    w = linalg.eigvalsh((m + m.T) / 2)
-    tr_sqrt = np.sqrt(np.clip(w, 0, None)).sum()
+    tr_sqrt = linalg.svdvals(psd_sqrt(c2) @ psd_sqrt(c1)).sum()
     return float(((mu1 - mu2) ** 2).sum() + np.trace(c1) + np.trace(c2) - 2 * tr_sqrt)
 
 
@@ -52,10 +49,10 @@ def main():
         usual = fid_sqrtm(mu1, c1, mu2, c2)
         rel_sym = abs(ours - sym) / max(abs(sym), 1e-12)
         rel_usual = abs(ours - usual) / max(abs(usual), 1e-12)
-        worst = max(worst, rel_sym)
-        print(f"{name}: gan4j {ours:.9f}  scipy eigh {sym:.9f} (relative difference {rel_sym:.2e})"
+        worst = max(worst, rel_sym, rel_usual)
+        print(f"{name}: gan4j {ours:.9f}  scipy svd {sym:.9f} (relative difference {rel_sym:.2e})"
               f"  scipy sqrtm(C1 C2) {usual:.9f} ({rel_usual:.2e})")
-    print(f"worst relative difference to the eigh reference {worst:.2e} ({'within' if worst <= TOLERANCE else 'OVER'} {TOLERANCE:g})")
+    print(f"worst relative difference {worst:.2e} ({'within' if worst <= TOLERANCE else 'OVER'} {TOLERANCE:g})")
     sys.exit(0 if worst <= TOLERANCE else 1)
 
 

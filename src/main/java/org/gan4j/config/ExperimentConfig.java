@@ -31,7 +31,8 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
      * samples at once; 1: off). {@code conditioning} makes both networks class-conditional.
      */
     public record Model(Architecture architecture, int zDim, int width, int depth, double dropout,
-                        boolean spectralNorm, boolean minibatchStd, int packing, Conditioning conditioning) {
+                        boolean spectralNorm, boolean minibatchStd, int packing, Conditioning conditioning,
+                        int latentComponents) {
     }
 
     /** The game and D's regularisers; {@code weightClip} 0 leaves D's weights unclipped. */
@@ -79,6 +80,15 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
             throw new ConfigException("model.dropout: must be in [0, 1), got " + model.dropout);
         }
         positive("model.packing", model.packing, false);
+        positive("model.latent_components", model.latentComponents, true);
+        if (model.latentComponents == 1 || (model.latentComponents > 1 && model.zDim < 2)) {
+            throw new ConfigException("model.latent_components: " + model.latentComponents
+                    + " needs at least 2 components and model.z_dim >= 2 (z_dim is " + model.zDim + ")");
+        }
+        if (model.latentComponents > 1 && model.conditioning != Conditioning.NONE) {
+            throw new ConfigException("model.latent_components: " + model.latentComponents
+                    + " applies to unconditional generators; model.conditioning is '" + model.conditioning + "'");
+        }
         if (train.batchSize % model.packing != 0) {
             throw new ConfigException("model.packing: " + model.packing + " must divide train.batch_size "
                     + train.batchSize);

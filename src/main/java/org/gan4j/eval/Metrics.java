@@ -37,9 +37,11 @@ public final class Metrics {
 
     /**
      * Frechet distance between Gaussians fitted to two feature sets (Heusel et al. 2017, FID):
-     * |mu1 - mu2|^2 + tr(C1 + C2 - 2 (C1^1/2 C2 C1^1/2)^1/2). Both square roots are taken by
-     * symmetric eigendecomposition with negative round-off eigenvalues clamped to 0, so no
-     * complex part can appear.
+     * |mu1 - mu2|^2 + tr(C1 + C2 - 2 (C1^1/2 C2 C1^1/2)^1/2). The trace of the root is the sum
+     * of the singular values of C2^1/2 C1^1/2 (each root by symmetric eigendecomposition,
+     * negative round-off clamped to 0): no complex part can appear, and dead features (zero
+     * variance, common in ReLU nets) cost no digits, where the square roots of the round-off
+     * eigenvalues of C1^1/2 C2 C1^1/2 would (1e-6 relative on a FID of 2.7, seen here).
      */
     public static double fid(Tensor real, Tensor fake) {
         try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
@@ -52,11 +54,7 @@ public final class Metrics {
     /** The Frechet distance of N(mu1, c1) and N(mu2, c2), float64 inputs. */
     public static double frechet(Tensor mu1, Tensor c1, Tensor mu2, Tensor c2) {
         try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-            Tensor s1 = sqrtPsd(c1);
-            Tensor m = s1.mm(c2).mm(s1);
-            m = m.add(m.t()).mul(new Scalar(0.5));
-            double trSqrt = torch.linalg_eigvalsh(m, new org.bytedeco.javacpp.BytePointer("L"))
-                    .clamp_min(new Scalar(0.0)).sqrt().sum().item_double();
+            double trSqrt = torch.linalg_svdvals(sqrtPsd(c2).mm(sqrtPsd(c1))).sum().item_double();
             double dMu = mu1.sub(mu2).square().sum().item_double();
             return dMu + c1.trace().item_double() + c2.trace().item_double() - 2 * trSqrt;
         }

@@ -22,7 +22,7 @@ import java.util.Map;
  * those inputs; an unreadable entry is recomputed, and failing to write one only costs time.
  */
 public final class ReferenceCache {
-    private static final String MAGIC = "gan4j-reference-v1";
+    private static final String MAGIC = "gan4j-reference-v2"; // bump when a floor metric's formula changes
 
     private ReferenceCache() {
     }

@@ -45,7 +45,7 @@ public final class Models {
 
     private static ExperimentConfig.Model withZ(ExperimentConfig.Model m, int z) {
         return new ExperimentConfig.Model(m.architecture(), z, m.width(), m.depth(), m.dropout(), m.spectralNorm(),
-                m.minibatchStd(), m.packing(), m.conditioning());
+                m.minibatchStd(), m.packing(), m.conditioning(), m.latentComponents());
     }
 
     /** The shape of one sample the experiment's model makes and judges. */
@@ -70,6 +70,12 @@ public final class Models {
     }
 
     private static Generator generator(ExperimentConfig.Model m, int ch) {
+        int k = m.latentComponents();
+        if (k > 1 && m.conditioning() == Conditioning.NONE) {
+            ExperimentConfig.Model plain = new ExperimentConfig.Model(m.architecture(), m.zDim() - 1 + k, m.width(),
+                    m.depth(), m.dropout(), m.spectralNorm(), m.minibatchStd(), m.packing(), m.conditioning(), 0);
+            return new CategoricalLatent(m.zDim(), k, generator(plain, ch));
+        }
         return switch (m.architecture()) {
             case MLP -> new MlpGenerator(m.zDim(), m.width(), true, ch, 28, 28);
             case DCGAN28 -> new DcganGenerator28(m.zDim(), ch);
