@@ -27,6 +27,7 @@ public final class Devices {
 
     /** Sets libtorch's intra-op threads; 0 picks one per physical core ({@link #defaultThreads}). */
     public static void threads(int n) {
+        libtorchDefault(); // read before the first change
         int t = n > 0 ? n : defaultThreads();
         if (t != torch.get_num_threads()) {
             torch.set_num_threads(t);
@@ -44,7 +45,17 @@ public final class Devices {
         if (System.getenv("OMP_NUM_THREADS") == null && cpus >= 2 && cpus % 2 == 0 && virtualised()) {
             return cpus / 2;
         }
-        return torch.get_num_threads();
+        return libtorchDefault();
+    }
+
+    private static int libtorchDefault = -1;
+
+    /** libtorch's own choice, read before gan4j first changes it. */
+    private static synchronized int libtorchDefault() {
+        if (libtorchDefault < 0) {
+            libtorchDefault = torch.get_num_threads();
+        }
+        return libtorchDefault;
     }
 
     private static boolean virtualised() {

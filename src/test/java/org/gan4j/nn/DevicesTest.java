@@ -1,0 +1,23 @@
+package org.gan4j.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+class DevicesTest {
+    @Test
+    void zeroThreadsMeansOnePerPhysicalCoreAndAnExplicitCountWins() {
+        int before = torch.get_num_threads();
+        try {
+            int auto = Devices.defaultThreads();
+            assertThat(auto).isBetween(1, Runtime.getRuntime().availableProcessors());
+            Devices.threads(3);
+            assertThat(torch.get_num_threads()).isEqualTo(3);
+            Devices.threads(0);
+            assertThat(torch.get_num_threads()).isEqualTo(auto);
+        } finally {
+            torch.set_num_threads(before);
+        }
+    }
+}
