@@ -43,9 +43,10 @@ public final class Models {
                 m.spectralNorm());
     }
 
+    /** The plain architecture taking z of width {@code z}: the inner network of a wrapper around G. */
     private static ExperimentConfig.Model withZ(ExperimentConfig.Model m, int z) {
         return new ExperimentConfig.Model(m.architecture(), z, m.width(), m.depth(), m.dropout(), m.spectralNorm(),
-                m.minibatchStd(), m.packing(), m.conditioning(), m.latentComponents());
+                m.minibatchStd(), m.packing(), m.conditioning(), 0);
     }
 
     /** The shape of one sample the experiment's model makes and judges. */
@@ -71,10 +72,8 @@ public final class Models {
 
     private static Generator generator(ExperimentConfig.Model m, int ch) {
         int k = m.latentComponents();
-        if (k > 1 && m.conditioning() == Conditioning.NONE) {
-            ExperimentConfig.Model plain = new ExperimentConfig.Model(m.architecture(), m.zDim() - 1 + k, m.width(),
-                    m.depth(), m.dropout(), m.spectralNorm(), m.minibatchStd(), m.packing(), m.conditioning(), 0);
-            return new CategoricalLatent(m.zDim(), k, generator(plain, ch));
+        if (k > 1) {
+            return new CategoricalLatent(m.zDim(), k, generator(withZ(m, m.zDim() - 1 + k), ch));
         }
         return switch (m.architecture()) {
             case MLP -> new MlpGenerator(m.zDim(), m.width(), true, ch, 28, 28);
