@@ -44,6 +44,32 @@ class ConditionalTest {
         }
     }
 
+    /**
+     * An untrained conditional G must take its variation mostly from z: where the label's
+     * embedding started on z's scale, G learned one image per class (see ConditionalGenerator).
+     */
+    @Test
+    void zNotTheLabelDrivesAnUntrainedGenerator() {
+        for (String arch : new String[] {"dcgan28", "mlp"}) {
+            try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+                Seeds.seedTorch(3);
+                Generator g = Models.generator(config("model.architecture=" + arch, "model.conditioning=projection"));
+                g.train(true); // batch statistics, as in training
+                // a 10 x 10 grid: row r is noise z_r, column k is class k
+                Tensor z = torch.randn(10, 1, 100).expand(new long[] {10, 10, 100}).reshape(100, 100);
+                int[] y = new int[100];
+                for (int i = 0; i < 100; i++) {
+                    y[i] = i % 10;
+                }
+                Tensor out = g.forward(z, labels(y)).view(10, 10, -1);
+                double overZ = out.std(new long[] {0}, true, false).mean().item_double();
+                double overLabel = out.std(new long[] {1}, true, false).mean().item_double();
+                assertThat(overLabel).as(arch + ": spread over labels vs over z").isLessThan(0.3 * overZ);
+                assertThat(overLabel).as(arch).isGreaterThan(0);
+            }
+        }
+    }
+
     @Test
     void projectionLogitsDependOnTheLabelAndAcganAddsClassLogits() {
         try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
