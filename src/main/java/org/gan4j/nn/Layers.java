@@ -43,11 +43,24 @@ public final class Layers {
         return new BatchNorm(features);
     }
 
+    /**
+     * Dropout as torch.nn.Dropout: in training, each element is zeroed with probability p and
+     * the rest scaled by 1 / (1 - p). The mask is drawn as uniform floats >= p: libtorch's own
+     * dropout draws it through bernoulli_, ~2x slower on CPU (64x64x14x14: 6.9 vs 3.7 ms here,
+     * three D forwards a DCGAN step).
+     */
     public static Net dropout(double p) {
+        Scalar drop = new Scalar(p);
+        Scalar scale = new Scalar(1 / (1 - p));
         return new Functional("Dropout(" + p + ")", null) {
             @Override
             public Tensor forward(Tensor x) {
-                return p == 0 ? x : torch.dropout(x, p, is_training());
+                if (p == 0 || !is_training()) {
+                    return x;
+                }
+                // float32 uniforms whatever x's type: bf16 ones would round p to 8 bits
+                Tensor u = torch.rand_like(x.scalar_type() == torch.ScalarType.Float ? x : x.toType(torch.ScalarType.Float));
+                return x.mul(u.ge(drop)).mul(scale);
             }
         };
     }

@@ -1,0 +1,40 @@
+package org.gan4j.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+class DropoutTest {
+    @Test
+    void zeroesTheShareAskedScalesTheRestAndPassesGradientsThroughTheMask() {
+        try (PointerScope s = new PointerScope()) {
+            Seeds.seedTorch(5);
+            Net d = Layers.dropout(0.3);
+            d.train(true);
+            Tensor x = torch.ones(200_000).requires_grad_(true);
+            Tensor y = d.forward(x);
+            double zeros = y.eq(new Scalar(0)).toType(torch.ScalarType.Float).mean().item_double();
+            assertThat(zeros).isCloseTo(0.3, within(0.005));
+            // kept elements are scaled by 1 / (1 - p), so the mean is unchanged
+            assertThat(y.max().item_double()).isCloseTo(1 / 0.7, within(1e-6));
+            assertThat(y.mean().item_double()).isCloseTo(1.0, within(0.01));
+            y.sum().backward();
+            assertThat(x.grad().sub(y).abs().max().item_double()).as("gradient = mask / (1 - p)").isZero();
+            // the same seed gives the same mask (bitwise resume depends on it)
+            Seeds.seedTorch(5);
+            Tensor again = d.forward(torch.ones(200_000));
+            assertThat(again.sub(y.detach()).abs().max().item_double()).isZero();
+            // bf16 activations: the mask still keeps 1 - p
+            Tensor b = d.forward(torch.ones(200_000).toType(torch.ScalarType.BFloat16));
+            assertThat(b.scalar_type().value).isEqualTo(torch.ScalarType.BFloat16.value);
+            assertThat(b.eq(new Scalar(0)).toType(torch.ScalarType.Float).mean().item_double()).isCloseTo(0.3, within(0.005));
+            d.train(false);
+            assertThat(d.forward(x).sub(x).abs().max().item_double()).as("identity in eval mode").isZero();
+        }
+    }
+}
