@@ -50,10 +50,12 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
      * [0, 1]: from that fraction of the steps on, both learning rates fall linearly to 0 at the
      * last step (1: constant rates). {@code precision} bf16 runs forward passes under autocast;
      * {@code channelsLast} lays convolution weights (and so activations) out as NHWC.
+     * {@code gBnFreeze} in [0, 1]: from that fraction of the steps on, G's batch norm uses its
+     * running statistics instead of the batch's (1: never).
      */
     public record Train(int steps, int batchSize, int nCritic, Optimizer optimizerG,
                         Optimizer optimizerD, int threads, double emaDecay, int emaStart, double lrDecayStart,
-                        Precision precision, boolean channelsLast) {
+                        Precision precision, boolean channelsLast, double gBnFreeze) {
     }
 
     /** Intervals in steps; 0 switches an event off. */
@@ -117,6 +119,9 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
         positive("train.n_critic", train.nCritic, false);
         positive("train.threads", train.threads, true);
         positive("train.ema_start", train.emaStart, true);
+        if (!(train.gBnFreeze >= 0 && train.gBnFreeze <= 1)) {
+            throw new ConfigException("train.g_bn_freeze: must be in [0, 1] (1: never), got " + train.gBnFreeze);
+        }
         if (!(train.lrDecayStart >= 0 && train.lrDecayStart <= 1)) {
             throw new ConfigException("train.lr_decay_start: must be in [0, 1] (1: constant), got " + train.lrDecayStart);
         }
