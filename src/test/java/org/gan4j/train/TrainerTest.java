@@ -46,6 +46,50 @@ class TrainerTest {
         return out;
     }
 
+    private static float[] buffers(Net n) {
+        TensorVector bs = n.buffers();
+        java.util.List<Float> all = new java.util.ArrayList<>();
+        for (long i = 0; i < bs.size(); i++) {
+            if (bs.get(i).is_floating_point()) {
+                for (float f : Tensors.toFloats(bs.get(i))) {
+                    all.add(f);
+                }
+            }
+        }
+        float[] out = new float[all.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = all.get(i);
+        }
+        return out;
+    }
+
+    @Test
+    void gBatchNormStopsTrackingStatisticsFromTheFreezeStepOn() {
+        for (double freeze : new double[] {0.5, 1.0}) {
+            ExperimentConfig c = ConfigLoader.fromYaml("t", "name: toy\n", List.of("data.dataset=ring8",
+                    "data.toy_samples=2000", "model.architecture=toy-mlp", "model.width=16", "train.steps=10",
+                    "train.batch_size=32", "train.g_bn_freeze=" + freeze));
+            Trainer t = Trainer.detached(c);
+            try (org.gan4j.data.BatchLoader loader = t.loader()) {
+                float[][] stats = new float[11][];
+                stats[0] = buffers(t.generator());
+                for (int i = 1; i <= 10; i++) {
+                    t.stepOnce(loader);
+                    stats[i] = buffers(t.generator());
+                }
+                assertThat(stats[0]).isNotEmpty();
+                // steps 1-5 run on batch statistics and move the running ones
+                assertThat(stats[5]).isNotEqualTo(stats[4]);
+                if (freeze < 1) {
+                    assertThat(stats[10]).as("frozen from step 5 on").isEqualTo(stats[5]);
+                    assertThat(weights(t.generator())).isNotEmpty();
+                } else {
+                    assertThat(stats[10]).isNotEqualTo(stats[9]);
+                }
+            }
+        }
+    }
+
     private static PrintStream quiet() {
         return new PrintStream(new ByteArrayOutputStream());
     }
