@@ -37,7 +37,7 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
 
     /** The game and D's regularisers; {@code weightClip} 0 leaves D's weights unclipped. */
     public record Objective(Loss loss, double labelSmoothing, Penalty penalty, double penaltyWeight,
-                            double weightClip) {
+                            double weightClip, double modeSeeking) {
     }
 
     /** One network's optimizer. Adam's defaults follow Radford et al. 2015 (lr 2e-4, beta1 0.5). */
@@ -104,6 +104,13 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
                 throw new ConfigException("model.conditioning: '" + model.conditioning
                         + "' cannot be combined with model.packing " + model.packing);
             }
+        }
+        if (!(objective.modeSeeking >= 0)) {
+            throw new ConfigException("objective.mode_seeking: must be >= 0 (0: off), got " + objective.modeSeeking);
+        }
+        if (objective.modeSeeking > 0 && train.batchSize % 2 != 0) {
+            throw new ConfigException("objective.mode_seeking: pairs the samples of a batch, so train.batch_size must be even, got "
+                    + train.batchSize);
         }
         if (!(objective.labelSmoothing >= 0 && objective.labelSmoothing < 1)) {
             throw new ConfigException("objective.label_smoothing: must be in [0, 1), got " + objective.labelSmoothing);

@@ -34,6 +34,7 @@ import org.gan4j.config.Choices.Precision;
 import org.gan4j.nn.Autocast;
 import org.gan4j.objectives.ClassLoss;
 import org.gan4j.objectives.GanLoss;
+import org.gan4j.objectives.ModeSeeking;
 import org.gan4j.objectives.Penalties;
 import org.gan4j.viz.Images;
 import org.gan4j.viz.Plots;
@@ -285,6 +286,7 @@ public final class Trainer {
         int classes = d.classes();
         boolean bf16 = config.train().precision() == Precision.BF16;
         Tensor fake = null;
+        Tensor zFake = null;
         Tensor yFake = null;
         Tensor lossD = null;
         Tensor dReal = null;
@@ -298,6 +300,7 @@ public final class Trainer {
             Tensor y = classes > 0 ? onDevice(Tensors.fromInts(b.labels())) : null;
             loader.recycle(b);
             Tensor z = noise(batch);
+            zFake = z;
             yFake = classes > 0 ? fakeLabels(batch, classes) : null;
             if (obj.penalty() == Penalty.R1) {
                 real.requires_grad_(true); // R1 differentiates D(x) with respect to x
@@ -349,7 +352,8 @@ public final class Trainer {
         try (Autocast ac = Autocast.bf16(bf16, device)) {
             if (nCritic > 1) {
                 yFake = classes > 0 ? fakeLabels(batch, classes) : null;
-                fake = g.forward(noise(batch), yFake);
+                zFake = noise(batch);
+                fake = g.forward(zFake, yFake);
             }
             out = d.judge(fake, yFake);
         }
@@ -358,6 +362,9 @@ public final class Trainer {
         }
         Tensor lossG = loss.generator(out.logits());
         Tensor totalG = out.classLogits() == null ? lossG : lossG.add(ClassLoss.crossEntropy(out.classLogits(), yFake));
+        if (obj.modeSeeking() > 0) {
+            totalG = totalG.add(ModeSeeking.loss(fp32(fake), zFake).mul(new org.bytedeco.pytorch.Scalar(obj.modeSeeking())));
+        }
         optG.zero_grad();
         totalG.backward();
         optG.step();
@@ -381,6 +388,11 @@ public final class Trainer {
 
     /** Classes for the fakes of a class-conditional step, uniform over the classes. */
     private Tensor fakeLabels(int n, int classes) {
+        if (config.objective().modeSeeking() > 0) {
+            // mode seeking compares sample i with sample i + n/2: same class, other noise
+            Tensor half = torch.randint(classes, new long[] {n / 2});
+            return onDevice(torch.cat(new org.bytedeco.pytorch.TensorVector(half, half)));
+        }
         return onDevice(torch.randint(classes, new long[] {n}));
     }
 
