@@ -67,6 +67,10 @@ class ConfigLoaderTest {
                 .hasMessageContaining("missing.yaml").hasMessageContaining("no such");
         assertThatThrownBy(() -> ConfigLoader.load(write("name: a\n"), List.of("train.nope=1")))
                 .hasMessageContaining("train.nope");
+        assertThatThrownBy(() -> ConfigLoader.load(write("objective: {mode_seeking: 1}\ntrain: {batch_size: 63}\n"), List.of()))
+                .hasMessageContaining("objective.mode_seeking").hasMessageContaining("63");
+        assertThatThrownBy(() -> ConfigLoader.load(write("train: {g_bn_freeze: 1.5}\n"), List.of()))
+                .hasMessageContaining("train.g_bn_freeze").hasMessageContaining("1.5");
     }
 
     @Test
