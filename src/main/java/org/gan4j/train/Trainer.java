@@ -405,7 +405,7 @@ public final class Trainer {
      * train.g_bn_freeze: batch statistics jitter each sample's output with the rest of its batch
      * (batch 256: ~6% of a feature's spread), coarser than the toy mixtures' modes; on running
      * statistics G is one fixed map that the rest of the run can sharpen (grid25 high quality
-     * ~78% -> 85%, ring8 95% -> 97%, 2 seeds each, freezing at half the run).
+     * 74% -> 82%, ring8 94% -> 96%, 10 seeds each, freezing at half the run).
      */
     private static void freezeBatchNorm(org.gan4j.nn.Net n) {
         if (n instanceof org.gan4j.nn.Layers.BatchNorm) {
