@@ -334,6 +334,7 @@ public final class Layers {
         public final Tensor bias;
         private final Tensor runningMean;
         private final Tensor runningVar;
+        private boolean frozen;
 
         BatchNorm(long features) {
             weight = param("weight", torch.ones(features));
@@ -346,8 +347,19 @@ public final class Layers {
         public Tensor forward(Tensor x) {
             return torch.batch_norm(x, new TensorOptional(weight), new TensorOptional(bias),
                     new TensorOptional(runningMean), new TensorOptional(runningVar),
-                    is_training(), 0.1, 1e-5, false);
+                    is_training() && !frozen, 0.1, 1e-5, false);
         }
+    }
+
+    /**
+     * From now on every batch norm in {@code net} normalises by its running statistics and
+     * stops updating them, in training mode too (train.g_bn_freeze); train(true) does not undo it.
+     */
+    public static void freezeBatchNorm(Net net) {
+        if (net instanceof BatchNorm b) {
+            b.frozen = true;
+        }
+        net.subnets().forEach(Layers::freezeBatchNorm);
     }
 
     public static final class Embedding extends Net {

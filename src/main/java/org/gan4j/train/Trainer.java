@@ -61,6 +61,7 @@ public final class Trainer {
     private final TrainingEval evaluator;
     private ModeCoverage lastCoverage;
     private long step;
+    private boolean gBatchNormFrozen;
 
     private Trainer(ExperimentConfig config, RunDir dir, Dataset data, boolean resume) {
         this.config = config;
@@ -278,9 +279,7 @@ public final class Trainer {
     StepResult trainStep(BatchLoader loader, boolean diagnostics) {
         Seeds.seedStep(config.seed(), step);
         scheduleLr();
-        if (config.train().gBnFreeze() < 1 && step >= config.train().gBnFreeze() * config.train().steps()) {
-            freezeBatchNorm(g);
-        }
+        freezeBatchNormOnSchedule();
         int nCritic = config.train().nCritic();
         int batch = config.train().batchSize();
         int classes = d.classes();
@@ -299,8 +298,7 @@ public final class Trainer {
             Tensor real = realBatch(b);
             Tensor y = classes > 0 ? onDevice(Tensors.fromInts(b.labels())) : null;
             loader.recycle(b);
-            Tensor z = noise(batch);
-            zFake = z;
+            zFake = noise(batch);
             yFake = classes > 0 ? fakeLabels(batch, classes) : null;
             if (obj.penalty() == Penalty.R1) {
                 real.requires_grad_(true); // R1 differentiates D(x) with respect to x
@@ -309,10 +307,10 @@ public final class Trainer {
             Discriminator.Output outFake;
             try (Autocast ac = Autocast.bf16(bf16, device)) {
                 if (nCritic == 1) {
-                    fake = g.forward(z, yFake); // reused by the generator step below
+                    fake = g.forward(zFake, yFake); // reused by the generator step below
                 } else {
                     try (NoGradGuard ng = new NoGradGuard()) {
-                        fake = g.forward(z, yFake);
+                        fake = g.forward(zFake, yFake);
                     }
                 }
                 outReal = d.judge(real, y);
@@ -400,20 +398,22 @@ public final class Trainer {
         return device.is_cuda() ? t.to(device, t.scalar_type()) : t;
     }
 
-    /** Linear decay to 0 after train.lr_decay_start of the run; a function of the step alone. */
     /**
      * train.g_bn_freeze: batch statistics jitter each sample's output with the rest of its batch
      * (batch 256: ~6% of a feature's spread), coarser than the toy mixtures' modes; on running
      * statistics G is one fixed map that the rest of the run can sharpen (grid25 high quality
-     * 74% -> 82%, ring8 94% -> 96%, 10 seeds each, freezing at half the run).
+     * 74% -> 82%, ring8 94% -> 96%, 10 seeds each, freezing at half the run). Once per run (and
+     * once after a resume past that step): the freeze is a function of the step alone.
      */
-    private static void freezeBatchNorm(org.gan4j.nn.Net n) {
-        if (n instanceof org.gan4j.nn.Layers.BatchNorm) {
-            n.train(false);
+    private void freezeBatchNormOnSchedule() {
+        ExperimentConfig.Train t = config.train();
+        if (!gBatchNormFrozen && t.gBnFreeze() < 1 && step >= t.gBnFreeze() * t.steps()) {
+            org.gan4j.nn.Layers.freezeBatchNorm(g);
+            gBatchNormFrozen = true;
         }
-        n.subnets().forEach(Trainer::freezeBatchNorm);
     }
 
+    /** Linear decay to 0 after train.lr_decay_start of the run; a function of the step alone. */
     private void scheduleLr() {
         ExperimentConfig.Train t = config.train();
         if (t.lrDecayStart() >= 1) {

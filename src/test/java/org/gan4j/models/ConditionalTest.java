@@ -24,12 +24,17 @@ class ConditionalTest {
         return Tensors.fromInts(y);
     }
 
+    /** An untrained projection-conditioned G of {@code arch}, built after seeding torch. */
+    private static Generator conditionalG(String arch, long seed) {
+        Seeds.seedTorch(seed);
+        return Models.generator(config("model.architecture=" + arch, "model.conditioning=projection"));
+    }
+
     @Test
     void generatorOutputDependsOnTheLabelAndDefaultsToBalancedClasses() {
         for (String arch : new String[] {"dcgan28", "mlp"}) {
             try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-                Seeds.seedTorch(1);
-                Generator g = Models.generator(config("model.architecture=" + arch, "model.conditioning=projection"));
+                Generator g = conditionalG(arch, 1);
                 g.eval();
                 assertThat(g.classes()).isEqualTo(10);
                 Tensor z = torch.randn(4, 100);
@@ -52,8 +57,7 @@ class ConditionalTest {
     void zNotTheLabelDrivesAnUntrainedGenerator() {
         for (String arch : new String[] {"dcgan28", "mlp"}) {
             try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-                Seeds.seedTorch(3);
-                Generator g = Models.generator(config("model.architecture=" + arch, "model.conditioning=projection"));
+                Generator g = conditionalG(arch, 3);
                 g.train(true); // batch statistics, as in training
                 // a 10 x 10 grid: row r is noise z_r, column k is class k
                 Tensor z = torch.randn(10, 1, 100).expand(new long[] {10, 10, 100}).reshape(100, 100);

@@ -32,11 +32,17 @@ class TrainerTest {
     }
 
     private static float[] weights(Net n) {
-        TensorVector ps = n.parameters();
+        return flatten(n.parameters());
+    }
+
+    /** The floating-point tensors of {@code ts}, concatenated. */
+    private static float[] flatten(TensorVector ts) {
         java.util.List<Float> all = new java.util.ArrayList<>();
-        for (long i = 0; i < ps.size(); i++) {
-            for (float f : Tensors.toFloats(ps.get(i))) {
-                all.add(f);
+        for (long i = 0; i < ts.size(); i++) {
+            if (ts.get(i).is_floating_point()) {
+                for (float f : Tensors.toFloats(ts.get(i))) {
+                    all.add(f);
+                }
             }
         }
         float[] out = new float[all.size()];
@@ -47,20 +53,7 @@ class TrainerTest {
     }
 
     private static float[] buffers(Net n) {
-        TensorVector bs = n.buffers();
-        java.util.List<Float> all = new java.util.ArrayList<>();
-        for (long i = 0; i < bs.size(); i++) {
-            if (bs.get(i).is_floating_point()) {
-                for (float f : Tensors.toFloats(bs.get(i))) {
-                    all.add(f);
-                }
-            }
-        }
-        float[] out = new float[all.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = all.get(i);
-        }
-        return out;
+        return flatten(n.buffers());
     }
 
     @Test
@@ -74,6 +67,9 @@ class TrainerTest {
                 float[][] stats = new float[11][];
                 stats[0] = buffers(t.generator());
                 for (int i = 1; i <= 10; i++) {
+                    if (i == 8) {
+                        t.generator().train(true); // as writing samples does; the freeze must outlive it
+                    }
                     t.stepOnce(loader);
                     stats[i] = buffers(t.generator());
                 }
