@@ -120,7 +120,7 @@ final class BenchModes implements Callable<Integer> {
 
     private ExperimentConfig config(String variant, int seed) {
         List<String> sets = new ArrayList<>(ModesRun.base(dataset));
-        sets.addAll(ModesRun.VARIANTS.get(variant));
+        sets.addAll(ModesRun.overrides(variant, dataset));
         sets.addAll(overrides);
         sets.add("seed=" + (1000 + seed));
         sets.add("name=" + variant);
@@ -187,10 +187,10 @@ final class BenchModes implements Callable<Integer> {
         return new ArrayList<>(results);
     }
 
-    private static Map<String, Object> summary(String variant, List<Map<String, Object>> runs) {
+    private Map<String, Object> summary(String variant, List<Map<String, Object>> runs) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("variant", variant);
-        row.put("overrides", ModesRun.VARIANTS.get(variant));
+        row.put("overrides", ModesRun.overrides(variant, dataset));
         for (String k : List.of("modes", "hq", "kl")) {
             double[] v = runs.stream().mapToDouble(r -> ((Number) r.get(k)).doubleValue()).toArray();
             double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);

@@ -29,10 +29,10 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "Use G itself even where the checkpoint holds an EMA copy.")
     boolean raw;
 
-    @Option(names = "--class", paramLabel = "K", description = "Only class K (class-conditional generators).")
+    @Option(names = "--class", paramLabel = "K", description = "Only class K (class-conditional generators), or latent component K (model.latent_components).")
     Integer label;
 
-    @Option(names = "--class-grid", description = "One row per class, --n samples in each (class-conditional generators).")
+    @Option(names = "--class-grid", description = "One row per class or latent component, --n samples in each.")
     boolean classGrid;
 
     @Override
@@ -52,10 +52,10 @@ final class SampleCommand implements Callable<Integer> {
         int cols = (int) Math.ceil(Math.sqrt(n));
         float[] v;
         if (classGrid) {
-            if (g.classes() == 0) {
-                throw new UserError("--class-grid: " + checkpoint + " holds a generator that is not class-conditional");
+            if (Sampler.choices(g) == 0) {
+                throw new UserError("--class-grid: " + checkpoint + " holds a generator that is neither class-conditional nor has latent components");
             }
-            int[] labels = new int[n * g.classes()];
+            int[] labels = new int[n * Sampler.choices(g)];
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = i / n;
             }

@@ -35,9 +35,12 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
                         int latentComponents) {
     }
 
-    /** The game and D's regularisers; {@code weightClip} 0 leaves D's weights unclipped. */
+    /**
+     * The game and D's regularisers; {@code weightClip} 0 leaves D's weights unclipped.
+     * {@code info}: weight of InfoGAN's mutual-information term over the latent components (0: off).
+     */
     public record Objective(Loss loss, double labelSmoothing, Penalty penalty, double penaltyWeight,
-                            double weightClip, double modeSeeking) {
+                            double weightClip, double modeSeeking, double info) {
     }
 
     /** One network's optimizer. Adam's defaults follow Radford et al. 2015 (lr 2e-4, beta1 0.5). */
@@ -111,6 +114,17 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
         if (objective.modeSeeking > 0 && train.batchSize % 2 != 0) {
             throw new ConfigException("objective.mode_seeking: pairs the samples of a batch, so train.batch_size must be even, got "
                     + train.batchSize);
+        }
+        if (!(objective.info >= 0) || Double.isInfinite(objective.info)) {
+            throw new ConfigException("objective.info: must be >= 0 (0: off), got " + objective.info);
+        }
+        if (objective.info > 0 && model.latentComponents < 2) {
+            throw new ConfigException("objective.info: " + objective.info
+                    + " needs latent components for Q to tell apart; set model.latent_components >= 2");
+        }
+        if (objective.info > 0 && model.packing > 1) {
+            throw new ConfigException("objective.info: " + objective.info + " cannot be combined with model.packing "
+                    + model.packing + " (Q judges one sample at a time)");
         }
         if (!(objective.labelSmoothing >= 0 && objective.labelSmoothing < 1)) {
             throw new ConfigException("objective.label_smoothing: must be in [0, 1), got " + objective.labelSmoothing);

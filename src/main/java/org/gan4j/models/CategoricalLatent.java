@@ -35,9 +35,24 @@ public final class CategoricalLatent extends Generator {
                 .toType(torch.ScalarType.Long);
     }
 
+    /** Number of components. */
+    public int components() {
+        return components;
+    }
+
     @Override
     public Tensor forward(Tensor z) {
-        Tensor code = torch.one_hot(component(z), components).toType(z.scalar_type());
+        return withCode(component(z), z);
+    }
+
+    /** Samples of the chosen components y (N, long), z's first coordinate then unused; y null: z picks. */
+    @Override
+    public Tensor forward(Tensor z, Tensor y) {
+        return y == null ? forward(z) : withCode(y, z);
+    }
+
+    private Tensor withCode(Tensor component, Tensor z) {
+        Tensor code = torch.one_hot(component, components).toType(z.scalar_type());
         return inner.forward(torch.cat(new TensorVector(code, z.narrow(1, 1, zDim() - 1)), 1));
     }
 }

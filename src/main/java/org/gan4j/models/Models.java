@@ -36,6 +36,9 @@ public final class Models {
     public static Discriminator discriminator(ExperimentConfig c) {
         ExperimentConfig.Model m = c.model();
         int ch = c.data().dataset().channels();
+        if (c.objective().info() > 0) {
+            return new InfoDiscriminator(discriminator(m, ch), m.latentComponents(), m.spectralNorm());
+        }
         if (m.conditioning() == Conditioning.NONE) {
             return discriminator(m, ch);
         }

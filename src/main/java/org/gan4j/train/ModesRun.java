@@ -49,6 +49,12 @@ public final class ModesRun {
         return v;
     }
 
+    /** A variant's overrides for one dataset: "{modes}" stands for that mixture's number of modes. */
+    public static List<String> overrides(String variant, String dataset) {
+        int modes = ("ring8".equals(dataset) ? ToyMixtures.ringMeans() : ToyMixtures.gridMeans()).length;
+        return VARIANTS.get(variant).stream().map(o -> o.replace("{modes}", Integer.toString(modes))).toList();
+    }
+
     /**
      * The shared setting: toy MLP pair (G z 2 -> 3 x 128 ReLU -> 2), batch 256, Adam 1e-3
      * (beta1 0.5) decaying linearly to 0 over the second half, 2,000 steps, one thread.

@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.gan4j.config.UserError;
+import org.gan4j.models.CategoricalLatent;
 import org.gan4j.models.Generator;
 import org.gan4j.models.Models;
 import org.gan4j.nn.Seeds;
@@ -64,13 +65,22 @@ public final class Sampler {
         return out;
     }
 
-    /** n samples, sample i of class {@code labels[i]}, from a class-conditional G. */
+    /** Classes of a class-conditional G, components of a G with latent components, else 0. */
+    public static int choices(Generator g) {
+        return g instanceof CategoricalLatent c ? c.components() : g.classes();
+    }
+
+    /**
+     * n samples, sample i of class {@code labels[i]}, from a class-conditional G; from a G with
+     * latent components, of component {@code labels[i]}.
+     */
     public static float[] draw(Generator g, int[] labels, long seed) {
+        int classes = choices(g);
         for (int k : labels) {
-            if (k < 0 || k >= g.classes()) {
-                throw new UserError(g.classes() == 0
-                        ? "--class: this generator is not class-conditional (model.conditioning: none)"
-                        : "--class: must be in [0, " + (g.classes() - 1) + "], got " + k);
+            if (k < 0 || k >= classes) {
+                throw new UserError(classes == 0
+                        ? "--class: this generator is neither class-conditional (model.conditioning: none) nor has latent components"
+                        : "--class: must be in [0, " + (classes - 1) + "], got " + k);
             }
         }
         try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {

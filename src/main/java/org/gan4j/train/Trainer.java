@@ -11,6 +11,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.gan4j.config.ConfigLoader;
@@ -20,6 +21,7 @@ import org.gan4j.data.Dataset;
 import org.gan4j.data.Datasets;
 import org.gan4j.data.ToyMixtures;
 import org.gan4j.eval.ModeCoverage;
+import org.gan4j.models.CategoricalLatent;
 import org.gan4j.models.Discriminator;
 import org.gan4j.models.Generator;
 import org.gan4j.models.Models;
@@ -324,7 +326,11 @@ public final class Trainer {
             dFake = outFake.logits();
             lossD = loss.discriminator(dReal, dFake);
             Tensor total = lossD;
-            if (outReal.classLogits() != null) {
+            if (obj.info() > 0) {
+                // Q learns which component made each fake; real images carry no component
+                classLoss = ClassLoss.crossEntropy(outFake.classLogits(), components(zFake)).mul(new Scalar(obj.info()));
+                total = total.add(classLoss);
+            } else if (outReal.classLogits() != null) {
                 classLoss = ClassLoss.crossEntropy(outReal.classLogits(), y)
                         .add(ClassLoss.crossEntropy(outFake.classLogits(), yFake));
                 total = total.add(classLoss);
@@ -359,7 +365,9 @@ public final class Trainer {
             out = fp32(out);
         }
         Tensor lossG = loss.generator(out.logits());
-        Tensor totalG = out.classLogits() == null ? lossG : lossG.add(ClassLoss.crossEntropy(out.classLogits(), yFake));
+        Tensor totalG = out.classLogits() == null ? lossG
+                : obj.info() > 0 ? lossG.add(ClassLoss.crossEntropy(out.classLogits(), components(zFake)).mul(new Scalar(obj.info())))
+                : lossG.add(ClassLoss.crossEntropy(out.classLogits(), yFake));
         if (obj.modeSeeking() > 0) {
             totalG = totalG.add(ModeSeeking.loss(fp32(fake), zFake).mul(new org.bytedeco.pytorch.Scalar(obj.modeSeeking())));
         }
@@ -382,6 +390,11 @@ public final class Trainer {
 
     private static Discriminator.Output fp32(Discriminator.Output o) {
         return new Discriminator.Output(fp32(o.logits()), o.classLogits() == null ? null : fp32(o.classLogits()));
+    }
+
+    /** The latent component each row of z picks (InfoGAN's code). */
+    private Tensor components(Tensor z) {
+        return ((CategoricalLatent) g).component(z);
     }
 
     /** Classes for the fakes of a class-conditional step, uniform over the classes. */
