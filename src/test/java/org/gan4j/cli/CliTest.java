@@ -198,6 +198,6 @@ class CliTest {
         Path plain = tmp.resolve("plain");
         assertThat(run("train", "--config", config("p.yaml", mlp(data, 2, 0)).toString(), "--out", plain.toString()).code()).isZero();
         assertUserError(run("sample", "--checkpoint", plain.resolve("checkpoints/latest.pt").toString(), "--class", "1",
-                "--out", one.toString()), "not class-conditional");
+                "--out", one.toString()), "neither class-conditional", "nor has latent components");
     }
 }
