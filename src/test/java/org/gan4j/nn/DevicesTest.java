@@ -2,6 +2,7 @@ package org.gan4j.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
@@ -16,8 +17,13 @@ class DevicesTest {
             assertThat(torch.get_num_threads()).isEqualTo(3);
             Devices.threads(0);
             assertThat(torch.get_num_threads()).isEqualTo(auto);
+            // OpenBLAS, under libtorch's matrix products, follows the same count
+            Devices.threads(1);
+            assertThat(openblas_nolapack.blas_get_num_threads()).isEqualTo(1);
+            Devices.threads(2);
+            assertThat(openblas_nolapack.blas_get_num_threads()).isEqualTo(2);
         } finally {
-            torch.set_num_threads(before);
+            Devices.threads(before);
         }
     }
 }
