@@ -65,8 +65,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new UserError("--n: must be > 1, got " + n);
         }
         long t0 = System.nanoTime();
-        // one thread per physical core (hyper-threads share the FMA units and made eval 2-3x
-        // slower here), as Main sets it; also when called through Main.run alone, as in tests
+        // as Main sets it; also when called through Main.run alone, as in tests
         int threads = Integer.getInteger("gan4j.threads", 0);
         org.gan4j.nn.Devices.threads(threads);
         Choices.Dataset d = DataFetch.parseDataset(dataset);
@@ -90,13 +89,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Map<String, Double> stages = new LinkedHashMap<>();
         long t = System.nanoTime();
-        if (threads == 0) {
-            // G's large transposed convolutions are the one stage that gains from the second
-            // hyper-thread (10,000 DCGAN samples: 8.7 s on one thread, 6.5 s on two, seen here)
-            org.gan4j.nn.Devices.threads(Runtime.getRuntime().availableProcessors());
-        }
         float[] fake = Sampler.draw(Sampler.load(checkpoint, raw), n, seed);
-        org.gan4j.nn.Devices.threads(threads);
         t = lap(stages, "generate", t);
         // the real side depends only on extractor, images, split and seed: computed once, then cached
         Path cacheDir = noCache ? null : ReferenceCache.defaultDir();

@@ -16,8 +16,8 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length > 0 && !args[0].startsWith("-") && !java.util.Set.of("help", "data").contains(args[0])) {
-            // every command's libtorch work (sampling, scoring, classifier training) on one
-            // thread per physical core; `train.threads` may change it for training
+            // every command's libtorch work (sampling, scoring, classifier training) on
+            // libtorch's default threads, OpenBLAS on one; `train.threads` may change it for training
             org.gan4j.nn.Devices.threads(Integer.getInteger("gan4j.threads", 0));
         }
         System.exit(run(args));

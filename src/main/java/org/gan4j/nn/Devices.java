@@ -25,29 +25,29 @@ public final class Devices {
         };
     }
 
-    /** Sets libtorch's intra-op threads; 0 picks one per physical core ({@link #defaultThreads}). */
+    /**
+     * Sets libtorch's intra-op threads; 0 picks libtorch's own default (one per core it sees).
+     * OpenBLAS, which computes libtorch's matrix products, keeps a second pool whose threads
+     * spin between calls and starve libtorch's: a DCGAN step took 250 ms with both pools at 2
+     * threads (no faster than 1 thread), 140 ms with OpenBLAS on one; a toy step ran 4x slower.
+     * So OpenBLAS gets one thread; the step's convolutions and elementwise work use the rest.
+     */
     public static void threads(int n) {
         libtorchDefault(); // read before the first change
         int t = n > 0 ? n : defaultThreads();
         if (t != torch.get_num_threads()) {
             torch.set_num_threads(t);
         }
-        // libtorch's matrix products go to OpenBLAS, whose own pool otherwise takes every vCPU:
-        // idle threads spin and a toy step ran 4x slower (40 against 168 steps/s here)
-        org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(t);
+        blasThreads(1);
     }
 
-    /**
-     * One thread per physical core. libtorch counts a virtual machine's vCPUs as cores, but
-     * cloud vCPUs come in hyperthread pairs of one core: on this project's 2-vCPU machines two
-     * threads gave sgemm 284 against 271 GFLOP/s on one, a DCGAN step 299 against 275 ms and
-     * an evaluation 2-3x slower. OMP_NUM_THREADS, where set, is left to decide.
-     */
+    /** OpenBLAS's thread count (its pool is separate from libtorch's). */
+    public static void blasThreads(int n) {
+        org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(n);
+    }
+
+    /** libtorch's default thread count (OMP_NUM_THREADS where set, else one per core). */
     public static int defaultThreads() {
-        int cpus = Runtime.getRuntime().availableProcessors();
-        if (System.getenv("OMP_NUM_THREADS") == null && cpus >= 2 && cpus % 2 == 0 && virtualised()) {
-            return cpus / 2;
-        }
         return libtorchDefault();
     }
 
@@ -59,14 +59,6 @@ public final class Devices {
             libtorchDefault = torch.get_num_threads();
         }
         return libtorchDefault;
-    }
-
-    private static boolean virtualised() {
-        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
-            return lines.anyMatch(l -> l.startsWith("flags") && l.contains(" hypervisor"));
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return false;
-        }
     }
 
     public static boolean isCuda(Device d) {

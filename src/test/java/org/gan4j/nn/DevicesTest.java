@@ -17,11 +17,11 @@ class DevicesTest {
             assertThat(torch.get_num_threads()).isEqualTo(3);
             Devices.threads(0);
             assertThat(torch.get_num_threads()).isEqualTo(auto);
-            // OpenBLAS, under libtorch's matrix products, follows the same count
-            Devices.threads(1);
-            assertThat(openblas_nolapack.blas_get_num_threads()).isEqualTo(1);
+            // OpenBLAS's own pool stays at one thread: its spinning threads starve libtorch's
+            Devices.blasThreads(2);
             Devices.threads(2);
-            assertThat(openblas_nolapack.blas_get_num_threads()).isEqualTo(2);
+            assertThat(torch.get_num_threads()).isEqualTo(2);
+            assertThat(openblas_nolapack.blas_get_num_threads()).isEqualTo(1);
         } finally {
             Devices.threads(before);
         }
