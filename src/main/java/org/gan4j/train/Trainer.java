@@ -289,6 +289,7 @@ public final class Trainer {
         Tensor fake = null;
         Tensor zFake = null;
         Tensor yFake = null;
+        Tensor codes = null; // InfoGAN: the component each fake's z picked, once per z
         Tensor lossD = null;
         Tensor dReal = null;
         Tensor dFake = null;
@@ -302,6 +303,7 @@ public final class Trainer {
             loader.recycle(b);
             zFake = noise(batch);
             yFake = classes > 0 ? fakeLabels(batch, classes) : null;
+            codes = obj.info() > 0 ? components(zFake) : null;
             if (obj.penalty() == Penalty.R1) {
                 real.requires_grad_(true); // R1 differentiates D(x) with respect to x
             }
@@ -328,7 +330,7 @@ public final class Trainer {
             Tensor total = lossD;
             if (obj.info() > 0) {
                 // Q learns which component made each fake; real images carry no component
-                classLoss = ClassLoss.crossEntropy(outFake.classLogits(), components(zFake)).mul(new Scalar(obj.info()));
+                classLoss = ClassLoss.crossEntropy(outFake.classLogits(), codes).mul(new Scalar(obj.info()));
                 total = total.add(classLoss);
             } else if (outReal.classLogits() != null) {
                 classLoss = ClassLoss.crossEntropy(outReal.classLogits(), y)
@@ -357,6 +359,7 @@ public final class Trainer {
             if (nCritic > 1) {
                 yFake = classes > 0 ? fakeLabels(batch, classes) : null;
                 zFake = noise(batch);
+                codes = obj.info() > 0 ? components(zFake) : null;
                 fake = g.forward(zFake, yFake);
             }
             out = d.judge(fake, yFake);
@@ -366,7 +369,7 @@ public final class Trainer {
         }
         Tensor lossG = loss.generator(out.logits());
         Tensor totalG = out.classLogits() == null ? lossG
-                : obj.info() > 0 ? lossG.add(ClassLoss.crossEntropy(out.classLogits(), components(zFake)).mul(new Scalar(obj.info())))
+                : codes != null ? lossG.add(ClassLoss.crossEntropy(out.classLogits(), codes).mul(new Scalar(obj.info())))
                 : lossG.add(ClassLoss.crossEntropy(out.classLogits(), yFake));
         if (obj.modeSeeking() > 0) {
             totalG = totalG.add(ModeSeeking.loss(fp32(fake), zFake).mul(new org.bytedeco.pytorch.Scalar(obj.modeSeeking())));
