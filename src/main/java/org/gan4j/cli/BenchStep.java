@@ -15,6 +15,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.gan4j.config.ConfigLoader;
 import org.gan4j.config.ExperimentConfig;
 import org.gan4j.data.BatchLoader;
+import org.gan4j.nn.Devices;
 import org.gan4j.nn.Versions;
 import org.gan4j.train.RawLoop;
 import org.gan4j.train.Trainer;
@@ -58,13 +59,15 @@ final class BenchStep implements Callable<Integer> {
         }
         ExperimentConfig cfg = ConfigLoader.load(config, overrides);
         Trainer trainer = Trainer.detached(cfg);
+        org.bytedeco.pytorch.Device device = trainer.device();
         long flops = trainer.flopsPerStep();
-        double sgemm = sgemmGflops();
+        double sgemm = device.is_cuda() ? cudaSgemmGflops(device) : sgemmGflops();
         Map<String, Object> r = new LinkedHashMap<>();
         try (BatchLoader loader = trainer.loader()) {
             for (int i = 0; i < warmup; i++) {
                 trainer.stepOnce(loader);
             }
+            Devices.synchronize(device); // CUDA queues work: time what ran, not what was queued
             long rssStart = rssKb("VmRSS");
             // RSS is sampled at 10% and at the end: growth after the first tenth is what leaks.
             long rssTenth = rssStart;
@@ -85,6 +88,7 @@ final class BenchStep implements Callable<Integer> {
                     javacppTrace.add(org.bytedeco.javacpp.Pointer.totalBytes() >> 20);
                 }
             }
+            Devices.synchronize(device);
             double secs = (System.nanoTime() - t0) / 1e9;
             long rssEnd = rssKb("VmRSS");
             double msPerStep = 1000 * secs / steps;
@@ -93,6 +97,7 @@ final class BenchStep implements Callable<Integer> {
             r.put("config", config.toString());
             r.put("batch_size", cfg.train().batchSize());
             r.put("steps", steps);
+            r.put("device", device.is_cuda() ? "cuda" : "cpu");
             r.put("threads", torch.get_num_threads());
             r.put("ms_per_step", round(msPerStep));
             r.put("images_per_s", round(images));
@@ -170,6 +175,29 @@ final class BenchStep implements Callable<Integer> {
             }
         } finally {
             org.gan4j.nn.Devices.threads(stepThreads);
+        }
+        return best;
+    }
+
+    /**
+     * Best of several 8192x8192 float32 matrix products on a CUDA device, in GFLOP/s (TF32 off,
+     * libtorch's default for matmuls, so the rate is that of the step's float32 products).
+     */
+    static double cudaSgemmGflops(org.bytedeco.pytorch.Device device) {
+        int n = 8192;
+        double best = 0;
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor a = torch.randn(n, n).to(device, torch.ScalarType.Float);
+            Tensor b = torch.randn(n, n).to(device, torch.ScalarType.Float);
+            torch.mm(a, b);
+            Devices.synchronize(device);
+            for (int i = 0; i < 10; i++) {
+                long t0 = System.nanoTime();
+                torch.mm(a, b);
+                Devices.synchronize(device);
+                double s = (System.nanoTime() - t0) / 1e9;
+                best = Math.max(best, 2.0 * n * n * n / s / 1e9);
+            }
         }
         return best;
     }

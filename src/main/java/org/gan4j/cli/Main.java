@@ -15,6 +15,7 @@ public final class Main {
     public static final int USER_ERROR = 2;
 
     public static void main(String[] args) {
+        org.gan4j.nn.Devices.preferGpuNatives();
         if (args.length > 0 && !args[0].startsWith("-") && !java.util.Set.of("help", "data").contains(args[0])) {
             // every command's libtorch work (sampling, scoring, classifier training) on
             // libtorch's default threads, OpenBLAS on one; `train.threads` may change it for training

@@ -19,10 +19,16 @@ public final class Devices {
                     throw new ConfigException("device: 'cuda' asked for, but no CUDA device is available"
                             + " (build with -Pcuda on a machine with an NVIDIA GPU, or set device: cpu)");
                 }
-                yield new Device(torch.DeviceType.CUDA);
+                yield cuda();
             }
-            case AUTO -> new Device(cuda ? torch.DeviceType.CUDA : torch.DeviceType.CPU);
+            case AUTO -> cuda ? cuda() : new Device(torch.DeviceType.CPU);
         };
+    }
+
+    private static Device cuda() {
+        // a GAN's batches keep one shape, so cuDNN's timed choice of kernels pays for itself
+        torch.globalContext().setBenchmarkCuDNN(true);
+        return new Device(torch.DeviceType.CUDA);
     }
 
     /**
@@ -63,5 +69,26 @@ public final class Devices {
 
     public static boolean isCuda(Device d) {
         return d.is_cuda();
+    }
+
+    /**
+     * Makes JavaCPP load libtorch's CUDA build when a {@code -Pcuda} build put it on the class
+     * path: the presets pick natives by platform extension, and without "-gpu" they would look
+     * for the CPU build only and leave CUDA unavailable. Call before any libtorch class loads.
+     */
+    public static void preferGpuNatives() {
+        String key = "org.bytedeco.javacpp.platform.extension";
+        if (System.getProperty(key) == null && Devices.class.getResource(
+                "/org/bytedeco/pytorch/" + org.bytedeco.javacpp.Loader.getPlatform() + "-gpu/"
+                        + System.mapLibraryName("jnitorch")) != null) {
+            System.setProperty(key, "-gpu");
+        }
+    }
+
+    /** Waits for the work queued on {@code d} (CUDA runs asynchronously; the CPU is synchronous). */
+    public static void synchronize(Device d) {
+        if (d.is_cuda()) {
+            torch.cuda_synchronize(-1);
+        }
     }
 }

@@ -30,6 +30,12 @@ public final class Params {
         return out;
     }
 
+    /** Where a module's parameters live (the CPU for a module without any). */
+    public static org.bytedeco.pytorch.Device device(org.bytedeco.pytorch.Module m) {
+        Tensor[] ps = of(m);
+        return ps.length > 0 ? ps[0].device() : new org.bytedeco.pytorch.Device(org.bytedeco.pytorch.global.torch.DeviceType.CPU);
+    }
+
     public static void requiresGrad(Net net, boolean on) {
         TensorVector ps = net.parameters();
         for (long i = 0; i < ps.size(); i++) {

@@ -133,7 +133,13 @@ public final class Checkpoint {
         }
         InputArchive root = new InputArchive();
         try {
-            root.load_from(file.toString());
+            if (org.bytedeco.pytorch.global.torch.cuda_is_available()) {
+                root.load_from(file.toString());
+            } else {
+                // a checkpoint written on a GPU still loads where there is none
+                root.load_from(file.toString(), new org.bytedeco.pytorch.DeviceOptional(
+                        new org.bytedeco.pytorch.Device(org.bytedeco.pytorch.global.torch.DeviceType.CPU)));
+            }
         } catch (RuntimeException e) {
             throw new DataException(file + ": not a gan4j checkpoint (" + firstLine(e.getMessage()) + ")");
         }

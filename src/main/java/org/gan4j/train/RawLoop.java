@@ -55,6 +55,7 @@ public final class RawLoop {
         long t0 = 0;
         for (int i = 0; i < warmup + steps; i++) {
             if (i == warmup) {
+                org.gan4j.nn.Devices.synchronize(device);
                 t0 = System.nanoTime();
             }
             try (PointerScope scope = new PointerScope()) {
@@ -88,6 +89,7 @@ public final class RawLoop {
                 }
             }
         }
+        org.gan4j.nn.Devices.synchronize(device);
         return (System.nanoTime() - t0) / 1e6 / steps;
     }
 

@@ -50,6 +50,8 @@ public final class Sampler {
             per *= d;
         }
         float[] out = new float[(int) (n * per)];
+        // noise is drawn on the CPU (the same samples whatever the device), then joins G
+        org.bytedeco.pytorch.Device device = org.gan4j.nn.Params.device(g);
         for (long from = 0; from < n; from += CHUNK) {
             try (PointerScope inner = new PointerScope()) {
                 long len = Math.min(CHUNK, n - from);
@@ -58,6 +60,10 @@ public final class Sampler {
                 Tensor yc = y != null ? y.narrow(0, from, len)
                         : g.classes() > 0 ? torch.arange(new org.bytedeco.pytorch.Scalar(from), new org.bytedeco.pytorch.Scalar(from + len))
                                 .remainder(new org.bytedeco.pytorch.Scalar(g.classes())).toType(torch.ScalarType.Long) : null;
+                if (device.is_cuda()) {
+                    zc = zc.to(device, torch.ScalarType.Float);
+                    yc = yc == null ? null : yc.to(device, torch.ScalarType.Long);
+                }
                 float[] part = Tensors.toFloats(yc == null ? g.forward(zc) : g.forward(zc, yc));
                 System.arraycopy(part, 0, out, (int) (from * per), part.length);
             }

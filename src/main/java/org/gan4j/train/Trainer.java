@@ -136,6 +136,11 @@ public final class Trainer {
         return step;
     }
 
+    /** Where this trainer's models and tensors live. */
+    public Device device() {
+        return device;
+    }
+
     public ExperimentConfig config() {
         return config;
     }

@@ -55,12 +55,22 @@ public final class Plots {
         save(chart, file);
     }
 
+    private static volatile boolean warned;
+
     private static void save(XYChart chart, Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write plot", e);
+        } catch (LinkageError | java.awt.AWTError e) {
+            // a Java runtime without its font libraries (seen on a bare GPU server) cannot draw
+            // text; a finished run must not fail over a chart whose numbers are in metrics.csv
+            if (!warned) {
+                warned = true;
+                System.err.println("gan4j: warning: charts not drawn (" + file.getFileName()
+                        + "): this Java cannot render text here: " + e);
+            }
         }
     }
 }

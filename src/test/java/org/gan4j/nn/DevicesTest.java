@@ -26,4 +26,27 @@ class DevicesTest {
             Devices.threads(before);
         }
     }
+
+    @Test
+    void theCpuBuildKeepsTheCpuNativesAndAutoPicksTheCpuWithoutCuda() {
+        String key = "org.bytedeco.javacpp.platform.extension";
+        String before = System.getProperty(key);
+        try {
+            System.clearProperty(key);
+            Devices.preferGpuNatives(); // the test class path holds libtorch's CPU build only
+            assertThat(System.getProperty(key)).isNull();
+            System.setProperty(key, "-custom");
+            Devices.preferGpuNatives(); // a user's own choice stands
+            assertThat(System.getProperty(key)).isEqualTo("-custom");
+        } finally {
+            if (before == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, before);
+            }
+        }
+        org.bytedeco.pytorch.Device d = Devices.resolve(org.gan4j.config.Choices.DeviceKind.AUTO);
+        assertThat(d.is_cuda()).isEqualTo(torch.cuda_is_available());
+        Devices.synchronize(d); // nothing queued on the CPU: returns at once
+    }
 }
