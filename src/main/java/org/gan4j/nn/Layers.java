@@ -45,9 +45,10 @@ public final class Layers {
 
     /**
      * Dropout as torch.nn.Dropout: in training, each element is zeroed with probability p and
-     * the rest scaled by 1 / (1 - p). The mask is drawn as uniform floats >= p: libtorch's own
-     * dropout draws it through bernoulli_, ~2x slower on CPU (64x64x14x14: 6.9 vs 3.7 ms here,
-     * three D forwards a DCGAN step).
+     * the rest scaled by 1 / (1 - p). On the CPU the mask comes from {@link DropoutMask}, drawn
+     * in Java on every core with the scale folded in: libtorch draws random numbers on one
+     * thread (a mask of 64x64x14x14 as uniform floats: 3.7 ms, three D forwards a DCGAN step),
+     * and one multiply replaces compare, multiply and scale. On a GPU, libtorch's uniforms.
      */
     public static Net dropout(double p) {
         Scalar drop = new Scalar(p);
@@ -57,6 +58,11 @@ public final class Layers {
             public Tensor forward(Tensor x) {
                 if (p == 0 || !is_training()) {
                     return x;
+                }
+                if (x.is_cpu()) {
+                    Tensor mask = DropoutMask.draw(x, p);
+                    // keep bf16 activations bf16 (a float32 mask would promote them)
+                    return x.mul(x.scalar_type() == torch.ScalarType.Float ? mask : mask.toType(x.scalar_type()));
                 }
                 // float32 uniforms whatever x's type: bf16 ones would round p to 8 bits
                 Tensor u = torch.rand_like(x.scalar_type() == torch.ScalarType.Float ? x : x.toType(torch.ScalarType.Float));
@@ -303,6 +309,45 @@ public final class Layers {
             return compute(x, weight, bias);
         }
 
+        /**
+         * A stride-2 convolution of an image with few channels whose input gradient is wanted
+         * (D's first layer in the generator's step, or under R1/WGAN-GP): oneDNN computes that
+         * gradient at ~10 GFLOP/s for one input channel; the same map as a stride-1 convolution
+         * over 2x2 blocks of pixels folded into channels takes half the time (DCGAN-28's 1->64
+         * layer, forward + input gradient, batch 64: 4.0 -> 2.0 ms; seen here). Its weight
+         * gradient is slower, so the usual path stays where only weights need gradients.
+         */
+        private boolean useSpaceToDepth(Tensor x, Tensor weight) {
+            return stride[0] == 2 && stride[1] == 2 && padding[0] == padding[1] && weight.size(1) <= 4
+                    && weight.size(2) == weight.size(3) && x.requires_grad() && x.is_cpu()
+                    && !torch.is_autocast_enabled(x.device().type());
+        }
+
+        /**
+         * conv2d(x, w, stride 2, padding p) as pixel_unshuffle(pad(x), 2) convolved (stride 1,
+         * no padding) with w's taps regrouped: tap (2t + a, 2s + b) of input channel c becomes
+         * tap (t, s) of channel 4c + 2a + b; taps past the kernel's odd edge are zero.
+         */
+        static Tensor spaceToDepthConv(Tensor x, Tensor w, Tensor bias, long p) {
+            long k = w.size(2);
+            long t = (k + 1) / 2;
+            long h = x.size(2) + 2 * p;
+            long wd = x.size(3) + 2 * p;
+            // pixel_unshuffle needs even sides; an extra zero row/column reaches no output
+            Tensor xp = torch.constant_pad_nd(x, new long[] {p, p + (wd & 1), p, p + (h & 1)}, new Scalar(0));
+            Tensor folded = torch.pixel_unshuffle(xp, 2);
+            long o = w.size(0);
+            long c = w.size(1);
+            Tensor wp = 2 * t == k ? w : torch.constant_pad_nd(w, new long[] {0, 1, 0, 1}, new Scalar(0));
+            Tensor w2 = wp.reshape(o, c, t, 2, t, 2).permute(0, 1, 3, 5, 2, 4).reshape(o, c * 4, t, t);
+            Tensor y = torch.conv2d(folded, w2, new TensorOptional(bias), new long[] {1, 1}, new long[] {0, 0},
+                    new long[] {1, 1}, 1);
+            long oh = (h - k) / 2 + 1;
+            long ow = (wd - k) / 2 + 1;
+            // an even kernel over an odd padded side gains one row or column: drop it
+            return y.size(2) == oh && y.size(3) == ow ? y : y.narrow(2, 0, oh).narrow(3, 0, ow);
+        }
+
         private Tensor compute(Tensor x, Tensor weight, Tensor bias) {
             TensorOptional b = new TensorOptional(bias);
             if (transposed) {
@@ -321,7 +366,9 @@ public final class Layers {
                 return torch.conv_transpose2d(x, weight, b, stride, padding,
                         new long[] {outputPadding, outputPadding}, 1, dilation);
             }
-            Tensor y = torch.conv2d(x, weight, b, stride, padding, dilation, 1);
+            Tensor y = useSpaceToDepth(x, weight)
+                    ? spaceToDepthConv(x, weight, bias, padding[0])
+                    : torch.conv2d(x, weight, b, stride, padding, dilation, 1);
             if (FlopCounter.active()) {
                 FlopCounter.addMacs(y.numel() * weight.numel() / weight.size(0));
             }

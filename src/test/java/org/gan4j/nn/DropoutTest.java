@@ -33,6 +33,15 @@ class DropoutTest {
             Tensor b = d.forward(torch.ones(200_000).toType(torch.ScalarType.BFloat16));
             assertThat(b.scalar_type().value).isEqualTo(torch.ScalarType.BFloat16.value);
             assertThat(b.eq(new Scalar(0)).toType(torch.ScalarType.Float).mean().item_double()).isCloseTo(0.3, within(0.005));
+            // a fresh mask each call, and no two blocks of one mask alike (each has its own stream)
+            Tensor next = d.forward(torch.ones(200_003));
+            assertThat(next.narrow(0, 0, 200_000).ne(again).toType(torch.ScalarType.Float).mean().item_double())
+                    .isGreaterThan(0.3);
+            assertThat(next.narrow(0, 0, 65_536).ne(next.narrow(0, 65_536, 65_536)).toType(torch.ScalarType.Float)
+                    .mean().item_double()).isGreaterThan(0.3);
+            assertThat(next.narrow(0, 199_999, 4).eq(new Scalar(0)).toType(torch.ScalarType.Float).sum().item_double()
+                    + next.narrow(0, 199_999, 4).gt(new Scalar(1.4)).toType(torch.ScalarType.Float).sum().item_double())
+                    .as("the tail past the last whole group of four is drawn too").isEqualTo(4.0);
             d.train(false);
             assertThat(d.forward(x).sub(x).abs().max().item_double()).as("identity in eval mode").isZero();
         }
