@@ -61,7 +61,7 @@ final class BenchStep implements Callable<Integer> {
         Trainer trainer = Trainer.detached(cfg);
         org.bytedeco.pytorch.Device device = trainer.device();
         long flops = trainer.flopsPerStep();
-        double sgemm = device.is_cuda() ? cudaSgemmGflops(device) : sgemmGflops();
+        double sgemm = sgemmGflops(device);
         Map<String, Object> r = new LinkedHashMap<>();
         try (BatchLoader loader = trainer.loader()) {
             for (int i = 0; i < warmup; i++) {
@@ -152,52 +152,34 @@ final class BenchStep implements Callable<Integer> {
     }
 
     /**
-     * Best of several 2048x2048 float matrix products on every vCPU, in GFLOP/s: the machine's
-     * rate, whatever thread count the step runs with.
+     * Best of several float32 matrix products on {@code device}, in GFLOP/s: the machine's rate.
+     * On the CPU 2048x2048 on every vCPU, whatever thread count the step runs with; on CUDA
+     * 8192x8192 with TF32 off (libtorch's default for matmuls, as in the step).
      */
-    static double sgemmGflops() {
-        int n = 2048;
+    static double sgemmGflops(org.bytedeco.pytorch.Device device) {
+        boolean cuda = device.is_cuda();
+        int n = cuda ? 8192 : 2048;
         double best = 0;
         int stepThreads = torch.get_num_threads();
-        int cpus = Runtime.getRuntime().availableProcessors();
-        org.gan4j.nn.Devices.threads(cpus);
-        org.gan4j.nn.Devices.blasThreads(cpus); // torch.mm is OpenBLAS's
+        if (!cuda) {
+            int cpus = Runtime.getRuntime().availableProcessors();
+            Devices.threads(cpus);
+            Devices.blasThreads(cpus); // torch.mm is OpenBLAS's
+        }
         try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-            Tensor a = torch.randn(n, n);
-            Tensor b = torch.randn(n, n);
+            Tensor a = Devices.onDevice(torch.randn(n, n), device);
+            Tensor b = Devices.onDevice(torch.randn(n, n), device);
             torch.mm(a, b);
+            Devices.synchronize(device);
             for (int i = 0; i < 8; i++) {
                 long t0 = System.nanoTime();
-                Tensor c = torch.mm(a, b);
-                c.data_ptr_float(); // make sure the product is complete
+                torch.mm(a, b);
+                Devices.synchronize(device); // CPU products are complete on return
                 double s = (System.nanoTime() - t0) / 1e9;
                 best = Math.max(best, 2.0 * n * n * n / s / 1e9);
             }
         } finally {
-            org.gan4j.nn.Devices.threads(stepThreads);
-        }
-        return best;
-    }
-
-    /**
-     * Best of several 8192x8192 float32 matrix products on a CUDA device, in GFLOP/s (TF32 off,
-     * libtorch's default for matmuls, so the rate is that of the step's float32 products).
-     */
-    static double cudaSgemmGflops(org.bytedeco.pytorch.Device device) {
-        int n = 8192;
-        double best = 0;
-        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-            Tensor a = torch.randn(n, n).to(device, torch.ScalarType.Float);
-            Tensor b = torch.randn(n, n).to(device, torch.ScalarType.Float);
-            torch.mm(a, b);
-            Devices.synchronize(device);
-            for (int i = 0; i < 10; i++) {
-                long t0 = System.nanoTime();
-                torch.mm(a, b);
-                Devices.synchronize(device);
-                double s = (System.nanoTime() - t0) / 1e9;
-                best = Math.max(best, 2.0 * n * n * n / s / 1e9);
-            }
+            Devices.threads(stepThreads);
         }
         return best;
     }

@@ -63,6 +63,6 @@ public final class ConditionalDiscriminator extends Discriminator {
     /** Labels 0, 1, ..., classes - 1, 0, 1, ... (N, long) on the device of {@code like}. */
     static Tensor balancedLabels(long n, int classes, Tensor like) {
         Tensor y = torch.arange(new Scalar(n)).remainder(new Scalar(classes)).toType(torch.ScalarType.Long);
-        return like.is_cuda() ? y.to(like.device(), torch.ScalarType.Long) : y;
+        return org.gan4j.nn.Devices.onDevice(y, like.device());
     }
 }

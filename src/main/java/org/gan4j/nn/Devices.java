@@ -1,6 +1,7 @@
 package org.gan4j.nn;
 
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.gan4j.config.Choices.DeviceKind;
 import org.gan4j.config.ConfigException;
@@ -67,8 +68,12 @@ public final class Devices {
         return libtorchDefault;
     }
 
-    public static boolean isCuda(Device d) {
-        return d.is_cuda();
+    /**
+     * {@code t} on {@code d}, type kept. Data, noise and labels are made on the CPU (a seed gives
+     * the same numbers everywhere), so on the CPU this is {@code t} itself.
+     */
+    public static Tensor onDevice(Tensor t, Device d) {
+        return d.is_cuda() ? t.to(d, t.scalar_type()) : t;
     }
 
     /**

@@ -9,6 +9,7 @@ import org.gan4j.config.UserError;
 import org.gan4j.models.CategoricalLatent;
 import org.gan4j.models.Generator;
 import org.gan4j.models.Models;
+import org.gan4j.nn.Devices;
 import org.gan4j.nn.Seeds;
 import org.gan4j.nn.Tensors;
 
@@ -60,11 +61,8 @@ public final class Sampler {
                 Tensor yc = y != null ? y.narrow(0, from, len)
                         : g.classes() > 0 ? torch.arange(new org.bytedeco.pytorch.Scalar(from), new org.bytedeco.pytorch.Scalar(from + len))
                                 .remainder(new org.bytedeco.pytorch.Scalar(g.classes())).toType(torch.ScalarType.Long) : null;
-                if (device.is_cuda()) {
-                    zc = zc.to(device, torch.ScalarType.Float);
-                    yc = yc == null ? null : yc.to(device, torch.ScalarType.Long);
-                }
-                float[] part = Tensors.toFloats(yc == null ? g.forward(zc) : g.forward(zc, yc));
+                zc = Devices.onDevice(zc, device);
+                float[] part = Tensors.toFloats(yc == null ? g.forward(zc) : g.forward(zc, Devices.onDevice(yc, device)));
                 System.arraycopy(part, 0, out, (int) (from * per), part.length);
             }
         }

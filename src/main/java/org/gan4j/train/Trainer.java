@@ -416,7 +416,7 @@ public final class Trainer {
     }
 
     private Tensor onDevice(Tensor t) {
-        return device.is_cuda() ? t.to(device, t.scalar_type()) : t;
+        return Devices.onDevice(t, device);
     }
 
     /**
@@ -448,7 +448,7 @@ public final class Trainer {
 
     private Tensor noise(int n) {
         Tensor z = torch.randn(n, config.model().zDim());
-        return device.is_cuda() ? z.to(device, torch.ScalarType.Float) : z;
+        return Devices.onDevice(z, device);
     }
 
     private Tensor realBatch(BatchLoader.Batch b) {
@@ -457,7 +457,7 @@ public final class Trainer {
         full[0] = config.train().batchSize();
         System.arraycopy(shape, 0, full, 1, shape.length);
         Tensor t = Tensors.fromFloats(b.values(), full);
-        return device.is_cuda() ? t.to(device, torch.ScalarType.Float) : t;
+        return Devices.onDevice(t, device);
     }
 
     /** Scores the sampling generator, logs the row, and keeps best.pt at the lowest FID. */
