@@ -15,6 +15,18 @@ public final class Optimizers {
     private Optimizers() {
     }
 
+    /**
+     * The optimizer a trainer drives: Adam on the CPU fused into one kernel call per step
+     * ({@link FusedAdam}), everything else libtorch's own.
+     */
+    public static Optim forTraining(Net net, ExperimentConfig.Optimizer o, org.bytedeco.pytorch.Device device) {
+        if (o.name() == org.gan4j.config.Choices.OptimizerKind.ADAM && device.is_cpu()) {
+            return new FusedAdam(Params.of(net), o.lr(), o.beta1(), o.beta2(), o.eps());
+        }
+        return Optim.of(create(net, o));
+    }
+
+    /** libtorch's optimizer for {@code o} (what a plain libtorch loop would use). */
     public static Optimizer create(Net net, ExperimentConfig.Optimizer o) {
         TensorVector params = net.parameters();
         return switch (o.name()) {

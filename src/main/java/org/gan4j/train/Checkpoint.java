@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.InputArchive;
-import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -20,6 +19,7 @@ import org.gan4j.data.DataException;
 import org.gan4j.models.Discriminator;
 import org.gan4j.models.Generator;
 import org.gan4j.nn.Archives;
+import org.gan4j.nn.Optim;
 import org.gan4j.nn.Versions;
 
 /**
@@ -45,7 +45,7 @@ public final class Checkpoint {
 
     /** Saves a run's state; {@code gEma} may be null (no EMA copy). */
     public static void save(Path file, long step, ExperimentConfig config, Generator g,
-                            Discriminator d, Optimizer optG, Optimizer optD, Generator gEma) {
+                            Discriminator d, Optim optG, Optim optD, Generator gEma) {
         OutputArchive root = new OutputArchive();
         root.write("G", module(g));
         root.write("D", module(d));
@@ -97,7 +97,7 @@ public final class Checkpoint {
     }
 
     /** Loads weights (and optimizer state where given) into already-built modules. */
-    public static Header load(Path file, Generator g, Discriminator d, Optimizer optG, Optimizer optD,
+    public static Header load(Path file, Generator g, Discriminator d, Optim optG, Optim optD,
                               Generator gEma) {
         InputArchive root = open(file);
         Header h = header(file, root);

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Optimizer;
+import org.gan4j.nn.Optim;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -54,8 +54,8 @@ public final class Trainer {
     private final Device device;
     private final Generator g;
     private final Discriminator d;
-    private final Optimizer optG;
-    private final Optimizer optD;
+    private final Optim optG;
+    private final Optim optD;
     private final GanLoss loss;
     private final Dataset data;
     private final Tensor fixedNoise;
@@ -77,8 +77,8 @@ public final class Trainer {
         this.d = pair.d();
         g.to(device, false);
         d.to(device, false);
-        this.optG = Optimizers.create(g, config.train().optimizerG());
-        this.optD = Optimizers.create(d, config.train().optimizerD());
+        this.optG = Optimizers.forTraining(g, config.train().optimizerG(), device);
+        this.optD = Optimizers.forTraining(d, config.train().optimizerD(), device);
         this.loss = GanLoss.of(config.objective().loss(), config.objective().labelSmoothing());
         ExperimentConfig.Train t = config.train();
         if (t.emaDecay() > 0) {
@@ -350,7 +350,7 @@ public final class Trainer {
                                 .mul(new org.bytedeco.pytorch.Scalar(obj.penaltyWeight()));
                 total = total.add(penalty);
             }
-            optD.zero_grad();
+            optD.zeroGrad();
             total.backward();
             optD.step();
             if (obj.weightClip() > 0) {
@@ -379,7 +379,7 @@ public final class Trainer {
         if (obj.modeSeeking() > 0) {
             totalG = totalG.add(ModeSeeking.loss(fp32(fake), zFake).mul(new org.bytedeco.pytorch.Scalar(obj.modeSeeking())));
         }
-        optG.zero_grad();
+        optG.zeroGrad();
         totalG.backward();
         optG.step();
         Params.requiresGrad(d, true);
@@ -442,8 +442,8 @@ public final class Trainer {
         }
         double from = t.lrDecayStart() * t.steps();
         double f = step < from ? 1 : Math.max(0, (t.steps() - step) / (t.steps() - from));
-        Optimizers.setLr(optG, t.optimizerG().lr() * f);
-        Optimizers.setLr(optD, t.optimizerD().lr() * f);
+        optG.setLr(t.optimizerG().lr() * f);
+        optD.setLr(t.optimizerD().lr() * f);
     }
 
     private Tensor noise(int n) {

@@ -1,0 +1,62 @@
+package org.gan4j.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+class FoldTransposedTest {
+    /** 1x1 convolution + col2im against libtorch's transposed convolution: outputs and all gradients. */
+    @Test
+    void matchesLibtorchsTransposedConvolutionWithGradients() {
+        // in, out, kernel, stride, padding, output padding, side: DCGAN-28's image layer,
+        // DCGAN-32's (4x4, stride 2, three channels), stride 1, odd kernels and sides
+        long[][] cases = {{16, 1, 5, 2, 2, 1, 14}, {16, 3, 4, 2, 1, 0, 16}, {8, 2, 3, 1, 1, 0, 9},
+                          {8, 4, 5, 2, 2, 1, 7}, {8, 1, 4, 2, 1, 0, 5}, {8, 3, 3, 2, 0, 1, 6}};
+        for (long[] c : cases) {
+            try (PointerScope scope = new PointerScope()) {
+                Seeds.seedTorch(c[0] * 100 + c[1] * 10 + c[2]);
+                Tensor x1 = torch.randn(3, c[0], c[6], c[6]).requires_grad_(true);
+                Tensor x2 = x1.detach().clone().requires_grad_(true);
+                Tensor w1 = torch.randn(c[0], c[1], c[2], c[2]).requires_grad_(true);
+                Tensor w2 = w1.detach().clone().requires_grad_(true);
+                Tensor b1 = torch.randn(c[1]).requires_grad_(true);
+                Tensor b2 = b1.detach().clone().requires_grad_(true);
+                Tensor want = torch.conv_transpose2d(x1, w1, new TensorOptional(b1), new long[] {c[3], c[3]},
+                        new long[] {c[4], c[4]}, new long[] {c[5], c[5]}, 1, new long[] {1, 1});
+                Tensor got = Layers.Conv2d.foldTransposed(x2, w2, b2, c[3], c[4], c[5]);
+                String what = java.util.Arrays.toString(c);
+                assertThat(got.sizes().vec().get()).as(what).containsExactly(want.sizes().vec().get());
+                assertThat(maxDiff(got, want)).as(what).isLessThan(1e-4);
+                Tensor g = torch.randn(want.sizes().vec().get());
+                want.mul(g).sum().backward();
+                got.mul(g).sum().backward();
+                assertThat(maxDiff(x2.grad(), x1.grad())).as(what + " input gradient").isLessThan(1e-4);
+                assertThat(maxDiff(w2.grad(), w1.grad())).as(what + " weight gradient").isLessThan(1e-3);
+                assertThat(maxDiff(b2.grad(), b1.grad())).as(what + " bias gradient").isLessThan(1e-3);
+            }
+        }
+    }
+
+    @Test
+    void generatorImageLayersTakeThatPath() {
+        try (PointerScope scope = new PointerScope()) {
+            Seeds.seedTorch(5);
+            Layers.Conv2d layer = Layers.convTranspose2d(16, 1, 5, 2, 2, 1);
+            Tensor x = torch.randn(2, 16, 14, 14);
+            Tensor libtorch = torch.conv_transpose2d(x, layer.weight, new TensorOptional(layer.bias), new long[] {2, 2},
+                    new long[] {2, 2}, new long[] {1, 1}, 1, new long[] {1, 1});
+            Tensor viaLayer = layer.forward(x);
+            assertThat(viaLayer.sizes().vec().get()).containsExactly(2, 1, 28, 28);
+            assertThat(maxDiff(viaLayer, libtorch)).isLessThan(1e-4);
+            assertThat(maxDiff(viaLayer, Layers.Conv2d.foldTransposed(x, layer.weight, layer.bias, 2, 2, 1))).isZero();
+        }
+    }
+
+    private static double maxDiff(Tensor a, Tensor b) {
+        return a.sub(b).abs().max().item_double();
+    }
+}
