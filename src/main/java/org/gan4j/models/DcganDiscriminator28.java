@@ -19,8 +19,8 @@ public final class DcganDiscriminator28 extends Discriminator {
     /** {@code channels} input channels (packing multiplies them); options as configured. */
     public DcganDiscriminator28(double dropout, long channels, DOptions o) {
         Sequential s = new Sequential(
-                o.sn(Layers.conv2d(channels, 64, 5, 2, 2)), Layers.leakyRelu(0.2), Layers.dropout(dropout),
-                o.sn(Layers.conv2d(64, 128, 5, 2, 2)), Layers.leakyRelu(0.2), Layers.dropout(dropout));
+                o.sn(Layers.conv2d(channels, 64, 5, 2, 2)), Layers.leakyReluInPlace(0.2), Layers.dropout(dropout),
+                o.sn(Layers.conv2d(64, 128, 5, 2, 2)), Layers.leakyReluInPlace(0.2), Layers.dropout(dropout));
         long features = 128;
         if (o.minibatchStd()) {
             s.add(Layers.minibatchStd(DOptions.STD_GROUP));

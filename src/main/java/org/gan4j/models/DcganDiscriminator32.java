@@ -16,9 +16,9 @@ public final class DcganDiscriminator32 extends Discriminator {
 
     public DcganDiscriminator32(long channels, DOptions o) {
         Sequential s = new Sequential(
-                o.sn(Layers.conv2d(channels, 64, 4, 2, 1)), Layers.leakyRelu(0.2),
-                o.sn(Layers.conv2d(64, 128, 4, 2, 1)), Layers.leakyRelu(0.2),
-                o.sn(Layers.conv2d(128, 256, 4, 2, 1)), Layers.leakyRelu(0.2));
+                o.sn(Layers.conv2d(channels, 64, 4, 2, 1)), Layers.leakyReluInPlace(0.2),
+                o.sn(Layers.conv2d(64, 128, 4, 2, 1)), Layers.leakyReluInPlace(0.2),
+                o.sn(Layers.conv2d(128, 256, 4, 2, 1)), Layers.leakyReluInPlace(0.2));
         long c = 256;
         if (o.minibatchStd()) {
             s.add(Layers.minibatchStd(DOptions.STD_GROUP));

@@ -21,10 +21,10 @@ public final class DcganGenerator28 extends Generator {
     public DcganGenerator28(int zDim, int channels) {
         super(zDim, channels, 28, 28);
         net = child("net", new Sequential(
-                Layers.linear(zDim, 7 * 7 * 256), Layers.batchNorm(7 * 7 * 256), Layers.leakyRelu(0.2),
+                Layers.linear(zDim, 7 * 7 * 256), Layers.batchNorm(7 * 7 * 256), Layers.leakyReluInPlace(0.2),
                 Layers.reshape(256, 7, 7),
-                Layers.convTranspose2d(256, 128, 5, 1, 2, 0), Layers.batchNorm(128), Layers.leakyRelu(0.2),
-                Layers.convTranspose2d(128, 64, 5, 2, 2, 1), Layers.batchNorm(64), Layers.leakyRelu(0.2),
+                Layers.convTranspose2d(256, 128, 5, 1, 2, 0), Layers.batchNorm(128), Layers.leakyReluInPlace(0.2),
+                Layers.convTranspose2d(128, 64, 5, 2, 2, 1), Layers.batchNorm(64), Layers.leakyReluInPlace(0.2),
                 Layers.convTranspose2d(64, channels, 5, 2, 2, 1), Layers.tanh()));
         Init.dcgan(this);
     }

@@ -81,6 +81,22 @@ public final class Layers {
         return new Functional("LeakyReLU(" + slope + ")", x -> torch.leaky_relu(x, s));
     }
 
+    /**
+     * LeakyReLU overwriting its input, as torch.nn.LeakyReLU(inplace=True): for a layer whose
+     * input nothing else reads (it follows a convolution, linear layer or batch norm in a
+     * Sequential, whose backward passes need their inputs, not their outputs). Saves an
+     * activation-sized allocation per call.
+     */
+    public static Net leakyReluInPlace(double slope) {
+        Scalar s = new Scalar(slope);
+        return new Functional("LeakyReLU(" + slope + ", inplace)", x -> torch.leaky_relu_(x, s));
+    }
+
+    /** ReLU overwriting its input; the same conditions as {@link #leakyReluInPlace}. */
+    public static Net reluInPlace() {
+        return new Functional("ReLU(inplace)", x -> torch.relu_(x));
+    }
+
     public static Net relu() {
         return new Functional("ReLU", x -> torch.relu(x));
     }
