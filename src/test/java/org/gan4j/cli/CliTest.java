@@ -103,6 +103,36 @@ class CliTest {
         assertUserError(run("train", "--resume", tmp.resolve("norun").toString()), "norun", "no checkpoint");
     }
 
+    /** `bench step` end to end on DCGAN-28: the figures the speed issue is judged by. */
+    @Test
+    void benchStepReportsStepRateFlopsOverheadAndMemory() throws Exception {
+        Path data = TestData.mnistDir(tmp);
+        Path cfg = config("step.yaml", """
+                name: step
+                data: {dataset: mnist, path: "%s", limit: 256}
+                model: {architecture: dcgan28, dropout: 0.3}
+                train: {steps: 10, batch_size: 16}
+                """.formatted(data.toString().replace("\\", "/")));
+        Result r = run("bench", "step", "--config", cfg.toString(), "--steps", "3", "--warmup", "1",
+                "--raw-steps", "3", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(j.get("device").asText()).isEqualTo("cpu");
+        // DCGAN-28 counts 31.8 GFLOP a step at batch 64 (3 G forwards + 9 D forwards): a quarter here
+        assertThat(j.get("gflop_per_step").asDouble()).isBetween(7.8, 8.1);
+        double ms = j.get("ms_per_step").asDouble();
+        assertThat(ms).isPositive();
+        assertThat(j.get("images_per_s").asDouble()).isCloseTo(16 * 1000 / ms, org.assertj.core.api.Assertions.within(1.0));
+        assertThat(j.get("efficiency").asDouble()).isCloseTo(
+                j.get("gflop_per_step").asDouble() * 1000 / ms / j.get("sgemm_gflops").asDouble(),
+                org.assertj.core.api.Assertions.within(0.01));
+        assertThat(j.get("raw_loop_ms_per_step").asDouble()).isPositive();
+        assertThat(j.get("overhead_over_raw").asDouble()).isCloseTo(ms / j.get("raw_loop_ms_per_step").asDouble() - 1,
+                org.assertj.core.api.Assertions.within(0.01));
+        assertThat(j.get("peak_rss_mb").asLong()).isGreaterThanOrEqualTo(j.get("rss_mb_end").asLong()).isPositive();
+        assertThat(j.get("loader_over_step").asDouble()).isPositive();
+    }
+
     @Test
     void nothingIsOverwritten() throws Exception {
         Path data = TestData.mnistDir(tmp);
