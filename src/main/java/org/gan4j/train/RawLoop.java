@@ -15,8 +15,8 @@ import org.gan4j.nn.Params;
 import org.gan4j.objectives.GanLoss;
 
 /**
- * The least code that trains a config's model: the same G, D, optimizers, loss and EMA as
- * {@link Trainer}, on one fixed real batch, without the loader, per-step seeding, learning-rate
+ * The least code that trains a config's model: the same G, D, optimizers (libtorch's own), loss,
+ * EMA and precision as {@link Trainer}, on one fixed real batch, without the loader, per-step seeding, learning-rate
  * schedule, diagnostics or memory housekeeping. The yardstick for the framework's overhead;
  * penalties, clipping and conditioning are left out (use it on plain configs).
  */
@@ -52,6 +52,8 @@ public final class RawLoop {
         Tensor[] params = Params.of(g);
         Tensor[] shadowParams = shadow == null ? new Tensor[0] : Params.of(shadow);
         Scalar w = new Scalar(1 - decay);
+        // the same precision as the trainer's step (losses in float32), so bf16 overheads compare too
+        boolean bf16 = cfg.train().precision() == org.gan4j.config.Choices.Precision.BF16;
         long t0 = 0;
         for (int i = 0; i < warmup + steps; i++) {
             if (i == warmup) {
@@ -61,23 +63,30 @@ public final class RawLoop {
             try (PointerScope scope = new PointerScope()) {
                 Tensor fake = null;
                 for (int c = 0; c < k; c++) {
-                    if (k == 1) {
-                        fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
-                    } else {
-                        try (NoGradGuard ng = new NoGradGuard()) {
+                    Tensor lossD;
+                    try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, device)) {
+                        if (k == 1) {
                             fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
+                        } else {
+                            try (NoGradGuard ng = new NoGradGuard()) {
+                                fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
+                            }
                         }
+                        lossD = loss.discriminator(d.forward(real).toType(torch.ScalarType.Float),
+                                d.forward(fake.detach()).toType(torch.ScalarType.Float));
                     }
-                    Tensor lossD = loss.discriminator(d.forward(real), d.forward(fake.detach()));
                     optD.zero_grad();
                     lossD.backward();
                     optD.step();
                 }
-                if (k > 1) {
-                    fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
-                }
                 Params.requiresGrad(d, false);
-                Tensor lossG = loss.generator(d.forward(fake));
+                Tensor lossG;
+                try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, device)) {
+                    if (k > 1) {
+                        fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
+                    }
+                    lossG = loss.generator(d.forward(fake).toType(torch.ScalarType.Float));
+                }
                 optG.zero_grad();
                 lossG.backward();
                 optG.step();
