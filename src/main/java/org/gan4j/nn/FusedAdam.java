@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.pytorch.CompilationUnit;
+import org.bytedeco.pytorch.Function;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.InputArchive;
@@ -26,7 +27,8 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class FusedAdam implements Optim {
     /** Compiled callers by parameter count (the kernel takes lists; TorchScript wants fixed arity). */
-    private static final Map<Integer, CompilationUnit> KERNELS = new ConcurrentHashMap<>();
+    private static final Map<Integer, Function> KERNELS = new ConcurrentHashMap<>();
+    private static final List<CompilationUnit> UNITS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Tensor[] params;
     private final Tensor[] expAvg;
@@ -66,9 +68,11 @@ public final class FusedAdam implements Optim {
 
     @Override
     public void step() {
+        Tensor[] grads = new Tensor[params.length];
         List<Integer> live = new ArrayList<>(params.length);
         for (int i = 0; i < params.length; i++) {
-            if (params[i].grad().defined()) {
+            grads[i] = params[i].grad();
+            if (grads[i].defined()) {
                 live.add(i);
             }
         }
@@ -76,9 +80,9 @@ public final class FusedAdam implements Optim {
             return;
         }
         IValueVector args = new IValueVector();
-        for (Tensor[] group : new Tensor[][] {params, null, expAvg, expAvgSq, steps}) {
+        for (Tensor[] group : new Tensor[][] {params, grads, expAvg, expAvgSq, steps}) {
             for (int i : live) {
-                args.push_back(new IValue(group == null ? params[i].grad() : group[i]));
+                args.push_back(new IValue(group[i]));
             }
         }
         args.push_back(new IValue(lr));
@@ -86,15 +90,16 @@ public final class FusedAdam implements Optim {
         args.push_back(new IValue(beta2));
         args.push_back(new IValue(eps));
         try (NoGradGuard ng = new NoGradGuard()) {
-            kernel(live.size()).get_function(new QualifiedName("step")).apply(args);
+            kernel(live.size()).apply(args);
         }
     }
 
-    private static CompilationUnit kernel(int n) {
+    /** The compiled caller for {@code n} parameters (compiled once per count, kept for the run). */
+    private static Function kernel(int n) {
         return KERNELS.computeIfAbsent(n, FusedAdam::compile);
     }
 
-    private static CompilationUnit compile(int n) {
+    private static Function compile(int n) {
         StringBuilder src = new StringBuilder("def step(");
         String[] groups = {"p", "g", "m", "v", "s"};
         for (String g : groups) {
@@ -115,8 +120,10 @@ public final class FusedAdam implements Optim {
                 + " weight_decay=0.0, eps=eps, amsgrad=False, maximize=False)\n");
         // returned so that TorchScript keeps the in-place calls (it drops them otherwise)
         src.append("    return ps, ms, vs, ss\n");
-        // cached across steps: it must outlive the PointerScope of the step that compiled it
-        return torch.compile(src.toString()).retainReference();
+        // cached across steps: both must outlive the PointerScope of the step that compiled them
+        CompilationUnit unit = torch.compile(src.toString()).retainReference();
+        UNITS.add(unit); // the function lives in its unit
+        return unit.get_function(new QualifiedName("step")).retainReference();
     }
 
     @Override

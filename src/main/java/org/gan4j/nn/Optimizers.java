@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.RMSpropOptions;
 import org.bytedeco.pytorch.SGD;
 import org.bytedeco.pytorch.SGDOptions;
 import org.bytedeco.pytorch.TensorVector;
+import org.gan4j.config.Choices.OptimizerKind;
 import org.gan4j.config.ExperimentConfig;
 
 /** The one place optimizer options are filled in. */
@@ -20,7 +21,7 @@ public final class Optimizers {
      * ({@link FusedAdam}), everything else libtorch's own.
      */
     public static Optim forTraining(Net net, ExperimentConfig.Optimizer o, org.bytedeco.pytorch.Device device) {
-        if (o.name() == org.gan4j.config.Choices.OptimizerKind.ADAM && device.is_cpu()) {
+        if (o.name() == OptimizerKind.ADAM && device.is_cpu()) {
             return new FusedAdam(Params.of(net), o.lr(), o.beta1(), o.beta2(), o.eps());
         }
         return Optim.of(create(net, o));

@@ -16,8 +16,8 @@ import org.gan4j.objectives.GanLoss;
 
 /**
  * The least code that trains a config's model: the same G, D, optimizers (libtorch's own), loss,
- * EMA and precision as {@link Trainer}, on one fixed real batch, without the loader, per-step seeding, learning-rate
- * schedule, diagnostics or memory housekeeping. The yardstick for the framework's overhead;
+ * EMA and precision as {@link Trainer}, on one fixed real batch, without the loader, per-step
+ * seeding, learning-rate schedule, diagnostics or memory housekeeping. The yardstick for the framework's overhead;
  * penalties, clipping and conditioning are left out (use it on plain configs).
  */
 public final class RawLoop {

@@ -44,6 +44,16 @@ class FusedAdamTest {
         loss.backward();
     }
 
+    /** One step of each optimizer from the same loss, each side on its own weights. */
+    private static void stepBoth(Adam ref, Tensor[] a, FusedAdam fused, Tensor[] b, int step) {
+        ref.zero_grad();
+        fused.zeroGrad();
+        backward(a, step);
+        backward(b, step);
+        ref.step();
+        fused.step();
+    }
+
     private static double maxDiff(Tensor[] a, Tensor[] b) {
         double d = 0;
         for (int i = 0; i < a.length; i++) {
@@ -66,12 +76,7 @@ class FusedAdamTest {
             // each step in its own scope, as the trainer runs them: what the first one
             // compiles must outlive it
             try (PointerScope scope = new PointerScope()) {
-                ref.zero_grad();
-                fused.zeroGrad();
-                backward(a, s);
-                backward(b, s);
-                ref.step();
-                fused.step();
+                stepBoth(ref, a, fused, b, s);
             }
             if (s == 3) {
                 ref.param_groups().get(0).options().set_lr(0.01);
@@ -108,12 +113,7 @@ class FusedAdamTest {
             Adam ref = torchAdam(a, 0.05);
             FusedAdam fused = new FusedAdam(b, 0.05, 0.5, 0.999, 1e-8);
             for (int s = 0; s < 3; s++) {
-                ref.zero_grad();
-                fused.zeroGrad();
-                backward(a, s);
-                backward(b, s);
-                ref.step();
-                fused.step();
+                stepBoth(ref, a, fused, b, s);
             }
             // resume each side from the other's archive, on fresh copies of the weights
             Tensor[] a2 = copies(a);
@@ -137,12 +137,7 @@ class FusedAdamTest {
             assertThat(fused2.lr()).isEqualTo(0.05);
             assertThat(fused2.steps()).isEqualTo(3);
             for (int s = 3; s < 5; s++) {
-                ref2.zero_grad();
-                fused2.zeroGrad();
-                backward(a2, s);
-                backward(b2, s);
-                ref2.step();
-                fused2.step();
+                stepBoth(ref2, a2, fused2, b2, s);
             }
             // a reset state would differ by far more: Adam's first step moves every weight by ~lr
             assertThat(maxDiff(a2, b2)).as("written by %s", fusedWrites ? "FusedAdam" : "libtorch").isLessThan(1e-6);
