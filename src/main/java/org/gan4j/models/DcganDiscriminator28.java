@@ -6,7 +6,8 @@ import org.gan4j.nn.Sequential;
 
 /**
  * DCGAN discriminator for 28x28x1 (Radford et al. 2015): 5x5 stride-2 convs 1->64 (14x14)
- * ->128 (7x7), each followed by LeakyReLU(0.2) and dropout, then dense 6272 -> 1 logit.
+ * ->128 (7x7), each followed by LeakyReLU(0.2) and dropout, then dense 6272 -> 1 logit. Dropout runs
+ * before the activation, in place (the same map: the mask is non-negative).
  */
 public final class DcganDiscriminator28 extends Discriminator {
     private final Sequential net;
@@ -19,8 +20,8 @@ public final class DcganDiscriminator28 extends Discriminator {
     /** {@code channels} input channels (packing multiplies them); options as configured. */
     public DcganDiscriminator28(double dropout, long channels, DOptions o) {
         Sequential s = new Sequential(
-                o.sn(Layers.conv2d(channels, 64, 5, 2, 2)), Layers.leakyReluInPlace(0.2), Layers.dropout(dropout),
-                o.sn(Layers.conv2d(64, 128, 5, 2, 2)), Layers.leakyReluInPlace(0.2), Layers.dropout(dropout));
+                o.sn(Layers.conv2d(channels, 64, 5, 2, 2)), Layers.dropoutInPlace(dropout), Layers.leakyReluInPlace(0.2),
+                o.sn(Layers.conv2d(64, 128, 5, 2, 2)), Layers.dropoutInPlace(dropout), Layers.leakyReluInPlace(0.2));
         long features = 128;
         if (o.minibatchStd()) {
             s.add(Layers.minibatchStd(DOptions.STD_GROUP));

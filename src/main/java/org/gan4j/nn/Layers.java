@@ -51,9 +51,23 @@ public final class Layers {
      * uniforms.
      */
     public static Net dropout(double p) {
+        return dropout(p, false);
+    }
+
+    /**
+     * Dropout overwriting its input: for a layer right after a convolution or linear layer
+     * (whose backward needs its input, not its output). A ReLU or LeakyReLU may follow in place:
+     * with a mask of zeros and 1 / (1 - p), act(mask x) = mask act(x) and the gradients agree,
+     * so dropout before the activation saves an activation-sized allocation per call.
+     */
+    public static Net dropoutInPlace(double p) {
+        return dropout(p, true);
+    }
+
+    private static Net dropout(double p, boolean inPlace) {
         Scalar drop = new Scalar(p);
         Scalar scale = new Scalar(1 / (1 - p));
-        return new Functional("Dropout(" + p + ")", null) {
+        return new Functional("Dropout(" + p + (inPlace ? ", inplace)" : ")"), null) {
             @Override
             public Tensor forward(Tensor x) {
                 if (p == 0 || !is_training()) {
@@ -61,12 +75,16 @@ public final class Layers {
                 }
                 if (x.is_cpu()) {
                     Tensor mask = DropoutMask.draw(x, p);
+                    if (inPlace) {
+                        return x.mul_(mask); // computed in float32, stored in x's type
+                    }
                     // keep bf16 activations bf16 (a float32 mask would promote them)
                     return x.mul(x.scalar_type() == torch.ScalarType.Float ? mask : mask.toType(x.scalar_type()));
                 }
                 // float32 uniforms whatever x's type: bf16 ones would round p to 8 bits
                 Tensor u = torch.rand_like(x.scalar_type() == torch.ScalarType.Float ? x : x.toType(torch.ScalarType.Float));
-                return x.mul(u.ge(drop)).mul(scale);
+                Tensor keep = u.ge(drop);
+                return inPlace ? x.mul_(keep).mul_(scale) : x.mul(keep).mul(scale);
             }
         };
     }

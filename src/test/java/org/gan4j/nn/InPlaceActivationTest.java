@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.gan4j.objectives.Penalties;
@@ -42,6 +43,38 @@ class InPlaceActivationTest {
             assertThat(outs[1]).isEqualTo(outs[0]);
             assertThat(grads[1].sub(grads[0]).abs().max().item_double()).isZero();
             assertThat(grads[0].abs().max().item_double()).isGreaterThan(0);
+        }
+    }
+
+    /**
+     * conv -> dropout in place -> LeakyReLU in place (DCGAN-28's D) against conv -> LeakyReLU ->
+     * dropout with the same mask: the same outputs and gradients, up to float rounding.
+     */
+    @Test
+    void dropoutBeforeTheActivationIsTheSameMap() {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor x = torch.randn(4, 2, 12, 12).requires_grad_(true);
+            Tensor[] outs = new Tensor[2];
+            Tensor[] xGrads = new Tensor[2];
+            Tensor[] wGrads = new Tensor[2];
+            for (int i = 0; i < 2; i++) {
+                Seeds.seedTorch(21);
+                Sequential n = i == 0
+                        ? new Sequential(Layers.conv2d(2, 8, 3, 2, 1), Layers.leakyRelu(0.2), Layers.dropout(0.3))
+                        : new Sequential(Layers.conv2d(2, 8, 3, 2, 1), Layers.dropoutInPlace(0.3), Layers.leakyReluInPlace(0.2));
+                Seeds.seedTorch(22); // the same mask both times
+                outs[i] = n.forward(x);
+                Tensor g = torch.linspace(new Scalar(-1), new Scalar(1), outs[i].numel()).reshape(outs[i].sizes().vec().get());
+                outs[i].mul(g).sum().backward();
+                xGrads[i] = x.grad().clone();
+                x.grad().zero_();
+                wGrads[i] = Params.of(n)[0].grad().clone();
+            }
+            assertThat(outs[0].eq(new Scalar(0)).sum().item_long()).isGreaterThan(outs[0].numel() / 5); // dropout ran
+            assertThat(outs[1].sub(outs[0]).abs().max().item_double()).isLessThan(1e-6);
+            assertThat(xGrads[1].sub(xGrads[0]).abs().max().item_double()).isLessThan(1e-6);
+            assertThat(wGrads[1].sub(wGrads[0]).abs().max().item_double()).isLessThan(1e-5);
+            assertThat(wGrads[0].abs().max().item_double()).isGreaterThan(0.01);
         }
     }
 
