@@ -64,6 +64,9 @@ final class BenchStep implements Callable<Integer> {
         org.bytedeco.pytorch.Device device = trainer.device();
         long flops = trainer.flopsPerStep();
         double sgemm = sgemmGflops(device);
+        // one thread's rate beside it: ~1x means the vCPUs are one core's hyper-threads, ~2x two
+        // cores, where the step's serial parts weigh twice as much (this VM moves between both)
+        double sgemm1 = device.is_cuda() ? 0 : sgemmGflops(device, 1);
         Map<String, Object> r = new LinkedHashMap<>();
         try (BatchLoader loader = trainer.loader()) {
             for (int i = 0; i < warmup; i++) {
@@ -106,6 +109,9 @@ final class BenchStep implements Callable<Integer> {
             r.put("gflop_per_step", round(flops / 1e9));
             r.put("achieved_gflops", round(gflops));
             r.put("sgemm_gflops", round(sgemm));
+            if (sgemm1 > 0) {
+                r.put("sgemm_gflops_1thread", round(sgemm1));
+            }
             r.put("efficiency", round(gflops / sgemm));
             r.put("rss_mb_start", rssStart / 1024);
             r.put("rss_mb_at_10pct", rssTenth / 1024);
@@ -159,12 +165,16 @@ final class BenchStep implements Callable<Integer> {
      * 8192x8192 with TF32 off (libtorch's default for matmuls, as in the step).
      */
     static double sgemmGflops(org.bytedeco.pytorch.Device device) {
+        return sgemmGflops(device, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The same on {@code cpus} threads (CPU). */
+    static double sgemmGflops(org.bytedeco.pytorch.Device device, int cpus) {
         boolean cuda = device.is_cuda();
         int n = cuda ? 8192 : 2048;
         double best = 0;
         int stepThreads = torch.get_num_threads();
         if (!cuda) {
-            int cpus = Runtime.getRuntime().availableProcessors();
             Devices.threads(cpus);
             Devices.blasThreads(cpus); // torch.mm is OpenBLAS's
         }

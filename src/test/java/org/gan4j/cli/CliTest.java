@@ -126,6 +126,7 @@ class CliTest {
         assertThat(j.get("efficiency").asDouble()).isCloseTo(
                 j.get("gflop_per_step").asDouble() * 1000 / ms / j.get("sgemm_gflops").asDouble(),
                 org.assertj.core.api.Assertions.within(0.01));
+        assertThat(j.get("sgemm_gflops_1thread").asDouble()).isPositive(); // beside the all-thread rate
         assertThat(j.get("raw_loop_ms_per_step").asDouble()).isPositive();
         assertThat(j.get("overhead_over_raw").asDouble()).isCloseTo(ms / j.get("raw_loop_ms_per_step").asDouble() - 1,
                 org.assertj.core.api.Assertions.within(0.01));
