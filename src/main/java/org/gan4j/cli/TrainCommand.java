@@ -40,8 +40,11 @@ final class TrainCommand implements Callable<Integer> {
             ExperimentConfig saved = Checkpoint.header(dir.latest()).config(dir.latest().toString());
             ExperimentConfig cfg = saved;
             if (config != null || !overrides.isEmpty()) {
-                cfg = config != null ? ConfigLoader.load(config, overrides)
-                        : ConfigLoader.fromYaml(dir.latest().toString(), ConfigLoader.toYaml(saved), overrides);
+                // the saved weights' layout wins: a run from before model.g_bn_bias keeps its biases
+                List<String> withLayout = new ArrayList<>(List.of("model.g_bn_bias=" + saved.model().gBnBias()));
+                withLayout.addAll(overrides);
+                cfg = config != null ? ConfigLoader.load(config, withLayout)
+                        : ConfigLoader.fromYaml(dir.latest().toString(), ConfigLoader.toYaml(saved), withLayout);
                 List<String> diff = ConfigDiff.changed(saved, cfg);
                 diff.remove("train.steps"); // extending a run is allowed
                 if (!diff.isEmpty()) {

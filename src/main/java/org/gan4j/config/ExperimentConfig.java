@@ -29,10 +29,11 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
      * The last three shape D only: spectral normalisation of its weights, a minibatch
      * standard-deviation feature before its last layer, and packing (D judges {@code packing}
      * samples at once; 1: off). {@code conditioning} makes both networks class-conditional.
+     * {@code gBnBias}: biases on G's layers that batch norm follows (DCGAN), which it cancels.
      */
     public record Model(Architecture architecture, int zDim, int width, int depth, double dropout,
                         boolean spectralNorm, boolean minibatchStd, int packing, Conditioning conditioning,
-                        int latentComponents) {
+                        int latentComponents, boolean gBnBias) {
     }
 
     /**

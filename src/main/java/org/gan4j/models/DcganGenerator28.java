@@ -14,17 +14,21 @@ public final class DcganGenerator28 extends Generator {
     private final Sequential net;
 
     public DcganGenerator28(int zDim) {
-        this(zDim, 1);
+        this(zDim, 1, false);
     }
 
-    /** {@code channels} output channels (3 for Stacked MNIST). */
-    public DcganGenerator28(int zDim, int channels) {
+    /**
+     * {@code channels} output channels (3 for Stacked MNIST); {@code bnBias}: biases on the layers
+     * batch norm follows, which it cancels (the tutorial has none; gan4j's checkpoints of format 1
+     * have them).
+     */
+    public DcganGenerator28(int zDim, int channels, boolean bnBias) {
         super(zDim, channels, 28, 28);
         net = child("net", new Sequential(
-                Layers.linear(zDim, 7 * 7 * 256), Layers.batchNorm(7 * 7 * 256), Layers.leakyReluInPlace(0.2),
+                Layers.linear(zDim, 7 * 7 * 256, bnBias), Layers.batchNorm(7 * 7 * 256), Layers.leakyReluInPlace(0.2),
                 Layers.reshape(256, 7, 7),
-                Layers.convTranspose2d(256, 128, 5, 1, 2, 0), Layers.batchNorm(128), Layers.leakyReluInPlace(0.2),
-                Layers.convTranspose2d(128, 64, 5, 2, 2, 1), Layers.batchNorm(64), Layers.leakyReluInPlace(0.2),
+                Layers.convTranspose2d(256, 128, 5, 1, 2, 0, bnBias), Layers.batchNorm(128), Layers.leakyReluInPlace(0.2),
+                Layers.convTranspose2d(128, 64, 5, 2, 2, 1, bnBias), Layers.batchNorm(64), Layers.leakyReluInPlace(0.2),
                 Layers.convTranspose2d(64, channels, 5, 2, 2, 1), Layers.tanh()));
         Init.dcgan(this);
     }

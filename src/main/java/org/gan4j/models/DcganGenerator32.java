@@ -13,12 +13,17 @@ public final class DcganGenerator32 extends Generator {
     private final Sequential net;
 
     public DcganGenerator32(int zDim) {
+        this(zDim, false);
+    }
+
+    /** {@code bnBias}: biases on the layers batch norm follows (see {@link DcganGenerator28}). */
+    public DcganGenerator32(int zDim, boolean bnBias) {
         super(zDim, 3, 32, 32);
         net = child("net", new Sequential(
-                Layers.linear(zDim, 4 * 4 * 512), Layers.batchNorm(4 * 4 * 512), Layers.reluInPlace(),
+                Layers.linear(zDim, 4 * 4 * 512, bnBias), Layers.batchNorm(4 * 4 * 512), Layers.reluInPlace(),
                 Layers.reshape(512, 4, 4),
-                Layers.convTranspose2d(512, 256, 4, 2, 1, 0), Layers.batchNorm(256), Layers.reluInPlace(),
-                Layers.convTranspose2d(256, 128, 4, 2, 1, 0), Layers.batchNorm(128), Layers.reluInPlace(),
+                Layers.convTranspose2d(512, 256, 4, 2, 1, 0, bnBias), Layers.batchNorm(256), Layers.reluInPlace(),
+                Layers.convTranspose2d(256, 128, 4, 2, 1, 0, bnBias), Layers.batchNorm(128), Layers.reluInPlace(),
                 Layers.convTranspose2d(128, 3, 4, 2, 1, 0), Layers.tanh()));
         Init.dcgan(this);
     }

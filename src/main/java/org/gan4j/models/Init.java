@@ -12,10 +12,14 @@ final class Init {
     static void dcgan(Net m) {
         if (m instanceof Layers.Conv2d c) {
             org.gan4j.nn.Init.normal(c.weight, 0, 0.02);
-            org.gan4j.nn.Init.zero(c.bias);
+            if (c.bias != null) {
+                org.gan4j.nn.Init.zero(c.bias);
+            }
         } else if (m instanceof Layers.Linear l) {
             org.gan4j.nn.Init.normal(l.weight, 0, 0.02);
-            org.gan4j.nn.Init.zero(l.bias);
+            if (l.bias != null) {
+                org.gan4j.nn.Init.zero(l.bias);
+            }
         } else if (m instanceof Layers.BatchNorm b) {
             org.gan4j.nn.Init.normal(b.weight, 1, 0.02);
             org.gan4j.nn.Init.zero(b.bias);

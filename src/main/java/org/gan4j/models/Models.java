@@ -49,7 +49,7 @@ public final class Models {
     /** The plain architecture taking z of width {@code z}: the inner network of a wrapper around G. */
     private static ExperimentConfig.Model withZ(ExperimentConfig.Model m, int z) {
         return new ExperimentConfig.Model(m.architecture(), z, m.width(), m.depth(), m.dropout(), m.spectralNorm(),
-                m.minibatchStd(), m.packing(), m.conditioning(), 0);
+                m.minibatchStd(), m.packing(), m.conditioning(), 0, m.gBnBias());
     }
 
     /** The shape of one sample the experiment's model makes and judges. */
@@ -80,8 +80,8 @@ public final class Models {
         }
         return switch (m.architecture()) {
             case MLP -> new MlpGenerator(m.zDim(), m.width(), true, ch, 28, 28);
-            case DCGAN28 -> new DcganGenerator28(m.zDim(), ch);
-            case DCGAN32 -> new DcganGenerator32(m.zDim());
+            case DCGAN28 -> new DcganGenerator28(m.zDim(), ch, m.gBnBias());
+            case DCGAN32 -> new DcganGenerator32(m.zDim(), m.gBnBias());
             case RESNET32 -> new ResnetGenerator32(m.zDim(), m.width());
             case TOY_MLP -> toyGenerator(m);
         };

@@ -19,12 +19,17 @@ public final class Layers {
 
     /** y = x W^T + b. Shape (N, in) -> (N, out). Init: torch.nn.Linear's U(-1/sqrt(in), 1/sqrt(in)). */
     public static Linear linear(long in, long out) {
-        return new Linear(in, out);
+        return new Linear(in, out, true);
+    }
+
+    /** {@link #linear}, with a bias only if {@code bias} (none where batch norm follows: it cancels one). */
+    public static Linear linear(long in, long out, boolean bias) {
+        return new Linear(in, out, bias);
     }
 
     /** 2-D convolution, (N, in, H, W) -> (N, out, H', W'), H' = (H + 2p - k) / s + 1. */
     public static Conv2d conv2d(long in, long out, long kernel, long stride, long padding) {
-        return new Conv2d(in, out, kernel, stride, padding, false);
+        return new Conv2d(in, out, kernel, stride, padding, false, true);
     }
 
     /**
@@ -33,9 +38,20 @@ public final class Layers {
      */
     public static Conv2d convTranspose2d(long in, long out, long kernel, long stride, long padding,
                                          long outputPadding) {
-        Conv2d c = new Conv2d(in, out, kernel, stride, padding, true);
+        return convTranspose2d(in, out, kernel, stride, padding, outputPadding, true);
+    }
+
+    /** {@link #convTranspose2d}, with a bias only if {@code bias}. */
+    public static Conv2d convTranspose2d(long in, long out, long kernel, long stride, long padding,
+                                         long outputPadding, boolean bias) {
+        Conv2d c = new Conv2d(in, out, kernel, stride, padding, true, bias);
         c.outputPadding = outputPadding;
         return c;
+    }
+
+    /** A libtorch optional tensor: empty for null. */
+    static TensorOptional optional(Tensor t) {
+        return t == null ? new TensorOptional() : new TensorOptional(t);
     }
 
     /** Batch normalisation over (N, C) or (N, C, H, W), momentum 0.1, eps 1e-5 as in torch.nn. */
@@ -282,15 +298,15 @@ public final class Layers {
         public final Tensor bias;
         SpectralNorm sn;
 
-        Linear(long in, long out) {
+        Linear(long in, long out, boolean withBias) {
             double bound = 1.0 / Math.sqrt(in);
             weight = param("weight", Init.uniform(torch.empty(out, in), bound));
-            bias = param("bias", Init.uniform(torch.empty(out), bound));
+            bias = withBias ? param("bias", Init.uniform(torch.empty(out), bound)) : null;
         }
 
         @Override
         public Tensor forward(Tensor x) {
-            Tensor y = torch.linear(x, sn == null ? weight : sn.apply(), new TensorOptional(bias));
+            Tensor y = torch.linear(x, sn == null ? weight : sn.apply(), optional(bias));
             if (FlopCounter.active()) {
                 FlopCounter.addMacs(y.numel() * weight.size(1));
             }
@@ -310,7 +326,7 @@ public final class Layers {
         long outputPadding;
         SpectralNorm sn;
 
-        Conv2d(long in, long out, long kernel, long stride, long padding, boolean transposed) {
+        Conv2d(long in, long out, long kernel, long stride, long padding, boolean transposed, boolean withBias) {
             this.transposed = transposed;
             this.stride = new long[] {stride, stride};
             this.padding = new long[] {padding, padding};
@@ -320,7 +336,7 @@ public final class Layers {
             double bound = 1.0 / Math.sqrt(shape[1] * kernel * kernel);
             Tensor w = Init.uniform(torch.empty(shape), bound);
             weight = param("weight", channelsLast ? w.contiguous(torch.MemoryFormat.ChannelsLast) : w);
-            bias = param("bias", Init.uniform(torch.empty(out), bound));
+            bias = withBias ? param("bias", Init.uniform(torch.empty(out), bound)) : null;
         }
 
         @Override
@@ -337,7 +353,8 @@ public final class Layers {
                 long[] zeros = transposed ? new long[] {weight.size(0), pad, weight.size(2), weight.size(3)}
                                           : new long[] {pad, weight.size(1), weight.size(2), weight.size(3)};
                 Tensor wide = torch.cat(new TensorVector(weight, weight.new_zeros(zeros)), transposed ? 1 : 0);
-                Tensor wideBias = torch.cat(new TensorVector(bias, bias.new_zeros(new long[] {pad})), 0);
+                Tensor wideBias = bias == null ? null
+                        : torch.cat(new TensorVector(bias, bias.new_zeros(new long[] {pad})), 0);
                 return compute(x, wide, wideBias).narrow(1, 0, outChannels);
             }
             return compute(x, weight, bias);
@@ -374,7 +391,7 @@ public final class Layers {
             long c = w.size(1);
             Tensor wp = 2 * t == k ? w : torch.constant_pad_nd(w, new long[] {0, 1, 0, 1}, new Scalar(0));
             Tensor w2 = wp.reshape(o, c, t, 2, t, 2).permute(0, 1, 3, 5, 2, 4).reshape(o, c * 4, t, t);
-            Tensor y = torch.conv2d(folded, w2, new TensorOptional(bias), new long[] {1, 1}, new long[] {0, 0},
+            Tensor y = torch.conv2d(folded, w2, optional(bias), new long[] {1, 1}, new long[] {0, 0},
                     new long[] {1, 1}, 1);
             long oh = (h - k) / 2 + 1;
             long ow = (wd - k) / 2 + 1;
@@ -404,11 +421,11 @@ public final class Layers {
                     new long[] {1, 1}, 1);
             Tensor y = torch.col2im(cols.reshape(x.size(0), out * k * k, h * wd), size, new long[] {k, k},
                     new long[] {1, 1}, new long[] {padding, padding}, new long[] {stride, stride});
-            return y.add(bias.reshape(1, out, 1, 1));
+            return bias == null ? y : y.add(bias.reshape(1, out, 1, 1));
         }
 
         private Tensor compute(Tensor x, Tensor weight, Tensor bias) {
-            TensorOptional b = new TensorOptional(bias);
+            TensorOptional b = optional(bias);
             if (transposed) {
                 if (FlopCounter.active()) {
                     // every input pixel meets every weight once

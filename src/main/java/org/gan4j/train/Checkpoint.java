@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.OutputArchive;
@@ -29,14 +30,16 @@ import org.gan4j.nn.Versions;
  * and renamed, so a crash never leaves a half-written checkpoint behind.
  */
 public final class Checkpoint {
-    public static final int FORMAT = 1;
+    /** 2: DCGAN generators without biases before batch norm (format 1 had them). */
+    public static final int FORMAT = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a checkpoint says about itself. */
     public record Header(int format, long step, String configYaml, Map<String, String> versions,
                          String created) {
         public ExperimentConfig config(String where) {
-            return ConfigLoader.parse(where, configYaml);
+            // format 1 predates model.g_bn_bias: its generators carry those biases
+            return ConfigLoader.fromYaml(where, configYaml, format == 1 ? List.of("model.g_bn_bias=true") : List.of());
         }
     }
 
@@ -156,7 +159,7 @@ public final class Checkpoint {
         try {
             Map<?, ?> m = JSON.readValue(new String(b, StandardCharsets.UTF_8), Map.class);
             int format = ((Number) m.get("format")).intValue();
-            if (format != FORMAT) {
+            if (format < 1 || format > FORMAT) {
                 throw new DataException(file + ": checkpoint format " + format
                         + " is not supported (this gan4j reads format " + FORMAT + ")");
             }

@@ -40,9 +40,10 @@ class ModelsTest {
     @Test
     void dcganParameterCountsMatchTheLayout() {
         Models.Pair p = Models.build(model("dcgan28"));
-        long g = 100L * 12544 + 12544 + 2 * 12544          // dense + BN
-                + 256L * 128 * 25 + 128 + 2 * 128           // convT 256->128 + BN
-                + 128L * 64 * 25 + 64 + 2 * 64              // convT 128->64 + BN
+        // no bias where batch norm follows (model.g_bn_bias false)
+        long g = 100L * 12544 + 2 * 12544                  // dense + BN
+                + 256L * 128 * 25 + 2 * 128                 // convT 256->128 + BN
+                + 128L * 64 * 25 + 2 * 64                   // convT 128->64 + BN
                 + 64L * 25 + 1;                             // convT 64->1
         long d = 25L * 64 + 64 + 64L * 128 * 25 + 128 + 6272 + 1;
         assertThat(Params.count(p.g())).isEqualTo(g);

@@ -145,4 +145,39 @@ class TrainerTest {
         Checkpoint.load(dir.latest(), g, null, null, null, null);
         assertThat(java.util.Arrays.equals(weights(g), weights(t.generator()))).isTrue();
     }
+
+    /**
+     * Checkpoints of format 1 predate model.g_bn_bias: their configs read back with the biases
+     * their generators carry; format 2 configs keep the default (none), and a run that asked
+     * for them loads back with them.
+     */
+    @Test
+    void generatorBiasesBeforeBatchNormFollowTheCheckpointFormat() throws Exception {
+        assertThat(new Checkpoint.Header(1, 0, "name: old\n", java.util.Map.of(), "").config("x").model().gBnBias())
+                .isTrue();
+        assertThat(new Checkpoint.Header(2, 0, "name: new\n", java.util.Map.of(), "").config("x").model().gBnBias())
+                .isFalse();
+        ExperimentConfig plain = ConfigLoader.fromYaml("t", "name: p\n", List.of());
+        ExperimentConfig biased = ConfigLoader.fromYaml("t", "name: p\n", List.of("model.g_bn_bias=true"));
+        // DCGAN-28's G: dense, two transposed convolutions before batch norm, then the image layer
+        long without = org.gan4j.models.Models.generator(plain.model()).parameters().size();
+        long with = org.gan4j.models.Models.generator(biased.model()).parameters().size();
+        assertThat(with - without).isEqualTo(3);
+
+        Path data = TestData.mnistDir(tmp);
+        ExperimentConfig c = ConfigLoader.fromYaml("t", """
+                name: tiny
+                data: {dataset: mnist, path: "%s", limit: 128}
+                train: {steps: 2, batch_size: 8}
+                log: {every: 1, sample_every: 0, checkpoint_every: 0, samples: 4}
+                """.formatted(data.toString().replace("\\", "/")), List.of("model.g_bn_bias=true"));
+        RunDir dir = new RunDir(tmp.resolve("biased"));
+        Trainer t = Trainer.start(c, dir);
+        t.run(quiet(), false);
+        ExperimentConfig saved = Checkpoint.header(dir.latest()).config("x");
+        assertThat(saved.model().gBnBias()).isTrue();
+        Generator g = org.gan4j.models.Models.generator(saved.model());
+        Checkpoint.load(dir.latest(), g, null, null, null, null);
+        assertThat(java.util.Arrays.equals(weights(g), weights(t.generator()))).isTrue();
+    }
 }
