@@ -161,7 +161,7 @@ public final class Checkpoint {
             int format = ((Number) m.get("format")).intValue();
             if (format < 1 || format > FORMAT) {
                 throw new DataException(file + ": checkpoint format " + format
-                        + " is not supported (this gan4j reads format " + FORMAT + ")");
+                        + " is not supported (this gan4j reads formats 1 to " + FORMAT + ")");
             }
             @SuppressWarnings("unchecked")
             Map<String, String> versions = (Map<String, String>) m.get("versions");

@@ -128,22 +128,31 @@ class TrainerTest {
 
     @Test
     void dcganTrainsOnImagesAndCheckpointLoadsBack() throws Exception {
-        Path data = TestData.mnistDir(tmp);
-        ExperimentConfig c = ConfigLoader.fromYaml("t", """
-                name: tiny
-                data: {dataset: mnist, path: "%s", limit: 256}
-                train: {steps: 3, batch_size: 8}
-                log: {every: 1, sample_every: 0, checkpoint_every: 0, samples: 4}
-                """.formatted(data.toString().replace("\\", "/")), List.of());
         RunDir dir = new RunDir(tmp.resolve("dc"));
-        Trainer t = Trainer.start(c, dir);
+        Trainer t = Trainer.start(tinyDcgan(), dir);
         t.run(quiet(), false);
         for (String line : Files.readAllLines(dir.metrics())) {
             assertThat(line).doesNotContain("NaN");
         }
+        assertThat(java.util.Arrays.equals(weights(reloadedGenerator(dir)), weights(t.generator()))).isTrue();
+    }
+
+    /** DCGAN-28 on 256 MNIST digits (or generated ones), 3 steps of batch 8. */
+    private ExperimentConfig tinyDcgan(String... overrides) throws Exception {
+        Path data = TestData.mnistDir(tmp);
+        return ConfigLoader.fromYaml("t", """
+                name: tiny
+                data: {dataset: mnist, path: "%s", limit: 256}
+                train: {steps: 3, batch_size: 8}
+                log: {every: 1, sample_every: 0, checkpoint_every: 0, samples: 4}
+                """.formatted(data.toString().replace("\\", "/")), List.of(overrides));
+    }
+
+    /** G as the run's last checkpoint builds and loads it. */
+    private static Generator reloadedGenerator(RunDir dir) {
         Generator g = org.gan4j.models.Models.generator(Checkpoint.header(dir.latest()).config("x").model());
         Checkpoint.load(dir.latest(), g, null, null, null, null);
-        assertThat(java.util.Arrays.equals(weights(g), weights(t.generator()))).isTrue();
+        return g;
     }
 
     /**
@@ -164,20 +173,10 @@ class TrainerTest {
         long with = org.gan4j.models.Models.generator(biased.model()).parameters().size();
         assertThat(with - without).isEqualTo(3);
 
-        Path data = TestData.mnistDir(tmp);
-        ExperimentConfig c = ConfigLoader.fromYaml("t", """
-                name: tiny
-                data: {dataset: mnist, path: "%s", limit: 128}
-                train: {steps: 2, batch_size: 8}
-                log: {every: 1, sample_every: 0, checkpoint_every: 0, samples: 4}
-                """.formatted(data.toString().replace("\\", "/")), List.of("model.g_bn_bias=true"));
         RunDir dir = new RunDir(tmp.resolve("biased"));
-        Trainer t = Trainer.start(c, dir);
+        Trainer t = Trainer.start(tinyDcgan("model.g_bn_bias=true"), dir);
         t.run(quiet(), false);
-        ExperimentConfig saved = Checkpoint.header(dir.latest()).config("x");
-        assertThat(saved.model().gBnBias()).isTrue();
-        Generator g = org.gan4j.models.Models.generator(saved.model());
-        Checkpoint.load(dir.latest(), g, null, null, null, null);
-        assertThat(java.util.Arrays.equals(weights(g), weights(t.generator()))).isTrue();
+        assertThat(Checkpoint.header(dir.latest()).config("x").model().gBnBias()).isTrue();
+        assertThat(java.util.Arrays.equals(weights(reloadedGenerator(dir)), weights(t.generator()))).isTrue();
     }
 }
