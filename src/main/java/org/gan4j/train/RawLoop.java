@@ -21,85 +21,95 @@ import org.gan4j.objectives.GanLoss;
  * penalties, clipping and conditioning are left out (use it on plain configs).
  */
 public final class RawLoop {
-    private RawLoop() {
-    }
+    private final Generator g;
+    private final Discriminator d;
+    private final Optimizer optG;
+    private final Optimizer optD;
+    private final GanLoss loss;
+    private final int batch;
+    private final int k;
+    private final Tensor real;
+    private final Tensor[] params;
+    private final Tensor[] shadowParams;
+    private final Scalar w;
+    private final boolean bf16;
+    private final org.bytedeco.pytorch.Device device;
 
-    /** Milliseconds per step over {@code steps} after {@code warmup} untimed ones. */
-    public static double msPerStep(ExperimentConfig cfg, int warmup, int steps) {
+    /** The config's models, optimizers and one fixed real batch, built as {@link Trainer} builds them. */
+    public RawLoop(ExperimentConfig cfg) {
         torch.manual_seed(cfg.seed());
-        org.bytedeco.pytorch.Device device = org.gan4j.nn.Devices.resolve(cfg.device());
+        device = org.gan4j.nn.Devices.resolve(cfg.device());
         Models.Pair p = org.gan4j.nn.Layers.withChannelsLast(cfg.train().channelsLast(), () -> Models.build(cfg));
-        Generator g = p.g();
-        Discriminator d = p.d();
+        g = p.g();
+        d = p.d();
         g.to(device, false);
         d.to(device, false);
-        Optimizer optG = Optimizers.create(g, cfg.train().optimizerG());
-        Optimizer optD = Optimizers.create(d, cfg.train().optimizerD());
-        GanLoss loss = GanLoss.of(cfg.objective().loss(), cfg.objective().labelSmoothing());
-        int batch = cfg.train().batchSize();
-        int k = cfg.train().nCritic();
+        optG = Optimizers.create(g, cfg.train().optimizerG());
+        optD = Optimizers.create(d, cfg.train().optimizerD());
+        loss = GanLoss.of(cfg.objective().loss(), cfg.objective().labelSmoothing());
+        batch = cfg.train().batchSize();
+        k = cfg.train().nCritic();
         long[] shape = Models.sampleShape(cfg);
         long[] full = new long[shape.length + 1];
         full[0] = batch;
         System.arraycopy(shape, 0, full, 1, shape.length);
-        Tensor real = torch.rand(full).mul(new Scalar(2.0)).sub(new Scalar(1.0)).to(device, torch.ScalarType.Float);
+        real = torch.rand(full).mul(new Scalar(2.0)).sub(new Scalar(1.0)).to(device, torch.ScalarType.Float);
         double decay = cfg.train().emaDecay();
         Generator shadow = decay > 0
                 ? org.gan4j.nn.Layers.withChannelsLast(cfg.train().channelsLast(), () -> Models.generator(cfg)) : null;
         if (shadow != null) {
             shadow.to(device, false);
         }
-        Tensor[] params = Params.of(g);
-        Tensor[] shadowParams = shadow == null ? new Tensor[0] : Params.of(shadow);
-        Scalar w = new Scalar(1 - decay);
+        params = Params.of(g);
+        shadowParams = shadow == null ? new Tensor[0] : Params.of(shadow);
+        w = new Scalar(1 - decay);
         // the same precision as the trainer's step (losses in float32), so bf16 overheads compare too
-        boolean bf16 = cfg.train().precision() == org.gan4j.config.Choices.Precision.BF16;
-        long t0 = 0;
-        for (int i = 0; i < warmup + steps; i++) {
-            if (i == warmup) {
-                org.gan4j.nn.Devices.synchronize(device);
-                t0 = System.nanoTime();
-            }
-            try (PointerScope scope = new PointerScope()) {
-                Tensor fake = null;
-                for (int c = 0; c < k; c++) {
-                    Tensor lossD;
-                    try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, device)) {
-                        if (k == 1) {
-                            fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
-                        } else {
-                            try (NoGradGuard ng = new NoGradGuard()) {
-                                fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
-                            }
-                        }
-                        lossD = loss.discriminator(d.forward(real).toType(torch.ScalarType.Float),
-                                d.forward(fake.detach()).toType(torch.ScalarType.Float));
-                    }
-                    optD.zero_grad();
-                    lossD.backward();
-                    optD.step();
-                }
-                Params.requiresGrad(d, false);
-                Tensor lossG;
+        bf16 = cfg.train().precision() == org.gan4j.config.Choices.Precision.BF16;
+    }
+
+    /** One training step: n_critic D steps, the G step, the EMA update. */
+    public void step() {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor fake = null;
+            for (int c = 0; c < k; c++) {
+                Tensor lossD;
                 try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, device)) {
-                    if (k > 1) {
+                    if (k == 1) {
                         fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
+                    } else {
+                        try (NoGradGuard ng = new NoGradGuard()) {
+                            fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
+                        }
                     }
-                    lossG = loss.generator(d.forward(fake).toType(torch.ScalarType.Float));
+                    lossD = loss.discriminator(d.forward(real).toType(torch.ScalarType.Float),
+                            d.forward(fake.detach()).toType(torch.ScalarType.Float));
                 }
-                optG.zero_grad();
-                lossG.backward();
-                optG.step();
-                Params.requiresGrad(d, true);
-                try (NoGradGuard ng = new NoGradGuard()) {
-                    for (int j = 0; j < shadowParams.length; j++) {
-                        shadowParams[j].lerp_(params[j], w);
-                    }
+                optD.zero_grad();
+                lossD.backward();
+                optD.step();
+            }
+            Params.requiresGrad(d, false);
+            Tensor lossG;
+            try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, device)) {
+                if (k > 1) {
+                    fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
+                }
+                lossG = loss.generator(d.forward(fake).toType(torch.ScalarType.Float));
+            }
+            optG.zero_grad();
+            lossG.backward();
+            optG.step();
+            Params.requiresGrad(d, true);
+            try (NoGradGuard ng = new NoGradGuard()) {
+                for (int j = 0; j < shadowParams.length; j++) {
+                    shadowParams[j].lerp_(params[j], w);
                 }
             }
         }
-        org.gan4j.nn.Devices.synchronize(device);
-        return (System.nanoTime() - t0) / 1e6 / steps;
+    }
+
+    public org.bytedeco.pytorch.Device device() {
+        return device;
     }
 
     /**
