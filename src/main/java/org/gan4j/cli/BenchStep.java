@@ -30,18 +30,20 @@ final class BenchStep implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--steps", defaultValue = "30", description = "Timed steps after warm-up (default ${DEFAULT-VALUE}).")
+    // 100 steps: a shared VM's step time wanders +-5% over seconds, and a longer window averages it
+    @Option(names = "--steps", defaultValue = "100", description = "Timed steps after warm-up (default ${DEFAULT-VALUE}).")
     int steps;
 
-    // steady state: Java's JIT compiles the step's hot paths over its first ~10-20 steps (DCGAN-28
-    // on the Xeon: 30 timed steps after 5 warm-up steps read 2-3% slower than after 50)
-    @Option(names = "--warmup", defaultValue = "20", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+    // steady state: Java's JIT compiles the step's hot paths over its first ~10-20 steps, and the
+    // steps stay a little slower for a while (DCGAN-28 on the Xeon: 30 timed steps after 20 warm-up
+    // steps read 2.6% slower than the same run's later steps, five runs; after 50, 0.9%)
+    @Option(names = "--warmup", defaultValue = "50", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
-    @Option(names = "--raw-steps", defaultValue = "200",
+    @Option(names = "--raw-steps", defaultValue = "100",
             description = "Steps of the raw libtorch loop timed for comparison, in blocks alternating with as many "
                     + "of the trainer's (0: skip; default ${DEFAULT-VALUE}).")
     int rawSteps;
