@@ -163,9 +163,9 @@ final class BenchStep implements Callable<Integer> {
     }
 
     /**
-     * Relative change of the sgemm rate over the steps past which a warning goes out: on the
-     * Xeon VM, runs whose rate held within 3% read efficiencies of 0.86-0.90, the three whose
-     * rate moved 6-11% read 0.83-0.85.
+     * Relative change of the sgemm rate over the steps past which a warning goes out: a run
+     * whose rate moved 6-11% (the Xeon VM's vCPUs changing kind mid-run) measured its steps
+     * against a machine that was not the one either product saw.
      */
     static final double DRIFT_WARN = 0.05;
 
