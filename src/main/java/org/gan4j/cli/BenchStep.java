@@ -144,6 +144,7 @@ final class BenchStep implements Callable<Integer> {
             r.put("raw_loop_ms_per_step", round(ms[1]));
             r.put("ms_per_step_beside_raw", round(ms[0]));
             r.put("overhead_over_raw", round(ms[0] / ms[1] - 1));
+            r.put("raw_loop_leaves_out", RawLoop.leavesOut(cfg));
         }
         if (profile) {
             r.put("raw_ms_by_phase", RawLoop.profile(cfg, warmup, Math.max(20, rawSteps)));
@@ -153,6 +154,10 @@ final class BenchStep implements Callable<Integer> {
             Json.print(r);
         } else {
             r.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-24s %s%n", k, v));
+        }
+        if (r.get("raw_loop_leaves_out") instanceof List<?> missing && !missing.isEmpty()) {
+            System.err.println("gan4j: the raw loop leaves out " + String.join(", ", missing.stream().map(String::valueOf).toList())
+                    + ": overhead_over_raw compares unlike steps");
         }
         Object drift = r.get("sgemm_drift");
         if (drift instanceof Double d && d > DRIFT_WARN) {

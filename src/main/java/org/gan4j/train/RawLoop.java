@@ -67,6 +67,31 @@ public final class RawLoop {
         bf16 = cfg.train().precision() == org.gan4j.config.Choices.Precision.BF16;
     }
 
+    /**
+     * The config keys whose work this loop leaves out (empty: it runs the trainer's step), so
+     * that an overhead over it is not read as the framework's where the steps differ.
+     */
+    public static java.util.List<String> leavesOut(ExperimentConfig cfg) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        ExperimentConfig.Objective o = cfg.objective();
+        if (o.penalty() != org.gan4j.config.Choices.Penalty.NONE && o.penaltyWeight() > 0) {
+            out.add("objective.penalty");
+        }
+        if (o.weightClip() > 0) {
+            out.add("objective.weight_clip");
+        }
+        if (o.info() > 0) {
+            out.add("objective.info");
+        }
+        if (o.modeSeeking() > 0) {
+            out.add("objective.mode_seeking");
+        }
+        if (cfg.model().conditioning() != org.gan4j.config.Choices.Conditioning.NONE) {
+            out.add("model.conditioning");
+        }
+        return out;
+    }
+
     /** One training step: n_critic D steps, the G step, the EMA update. */
     public void step() {
         try (PointerScope scope = new PointerScope()) {

@@ -144,6 +144,8 @@ class CliTest {
         assertThat(beside).isPositive();
         assertThat(j.get("overhead_over_raw").asDouble()).isCloseTo(beside / raw - 1,
                 org.assertj.core.api.Assertions.within(0.01));
+        assertThat(j.get("raw_loop_leaves_out")).isEmpty(); // a plain DCGAN: the same step both ways
+        assertThat(r.err()).doesNotContain("leaves out");
         assertThat(j.get("peak_rss_mb").asLong()).isGreaterThanOrEqualTo(j.get("rss_mb_end").asLong()).isPositive();
         assertThat(j.get("loader_over_step").asDouble()).isPositive();
     }
