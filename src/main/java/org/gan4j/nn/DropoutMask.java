@@ -4,6 +4,11 @@ import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.DeviceOptional;
+import org.bytedeco.pytorch.LayoutOptional;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -32,7 +37,9 @@ public final class DropoutMask {
         int threshold = (int) Math.round(p * 65536);
         int keep = Float.floatToRawIntBits((float) (1 / (1 - p)));
         long seed = torch.randint(Long.MAX_VALUE, new long[] {1}).item_long();
-        Tensor mask = torch.empty(x.sizes().vec().get());
+        // laid out as x (channels-last too), so that x * mask runs over both in memory order
+        Tensor mask = torch.empty_like(x, new ScalarTypeOptional(torch.ScalarType.Float), new LayoutOptional(),
+                new DeviceOptional(), new BoolOptional(), new MemoryFormatOptional(torch.MemoryFormat.Preserve));
         long n = mask.numel();
         IntBuffer out = new BytePointer(mask.data_ptr_float()).capacity(n * Float.BYTES).asBuffer()
                 .order(ByteOrder.nativeOrder()).asIntBuffer();

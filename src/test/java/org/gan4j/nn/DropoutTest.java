@@ -46,4 +46,27 @@ class DropoutTest {
             assertThat(d.forward(x).sub(x).abs().max().item_double()).as("identity in eval mode").isZero();
         }
     }
+
+    /**
+     * A channels-last input gets a channels-last mask, filled in memory order from the same
+     * draws as a contiguous one (x * mask then runs over both in memory order; a mask of the
+     * other layout made the product and its gradient take a strided path).
+     */
+    @Test
+    void theMaskFollowsTheInputsLayout() {
+        try (PointerScope s = new PointerScope()) {
+            Tensor x = torch.ones(4, 16, 6, 6);
+            Seeds.seedTorch(9);
+            Tensor plain = DropoutMask.draw(x, 0.3);
+            Seeds.seedTorch(9);
+            Tensor last = DropoutMask.draw(x.contiguous(torch.MemoryFormat.ChannelsLast), 0.3);
+            assertThat(plain.is_contiguous()).isTrue();
+            assertThat(last.is_contiguous(torch.MemoryFormat.ChannelsLast)).isTrue();
+            assertThat(last.is_contiguous()).isFalse();
+            // the same values in memory order: NHWC's memory order is permute(0, 2, 3, 1)'s
+            Tensor lastInMemoryOrder = last.permute(0, 2, 3, 1).contiguous().view(-1);
+            assertThat(lastInMemoryOrder.sub(plain.view(-1)).abs().max().item_double()).isZero();
+            assertThat(plain.eq(new Scalar(0)).toType(torch.ScalarType.Float).mean().item_double()).isCloseTo(0.3, within(0.05));
+        }
+    }
 }
