@@ -139,15 +139,16 @@ final class BenchStep implements Callable<Integer> {
         double loaderImages = loaderImagesPerS(trainer, cfg);
         r.put("loader_images_per_s", Math.round(loaderImages));
         r.put("loader_over_step", round(loaderImages / (double) r.get("images_per_s")));
+        List<String> leftOut = RawLoop.leavesOut(cfg);
         if (rawSteps > 0) {
             double[] ms = besideRawLoop(trainer, cfg, warmup, rawSteps);
             r.put("raw_loop_ms_per_step", round(ms[1]));
             r.put("ms_per_step_beside_raw", round(ms[0]));
             r.put("overhead_over_raw", round(ms[0] / ms[1] - 1));
-            r.put("raw_loop_leaves_out", RawLoop.leavesOut(cfg));
+            r.put("raw_loop_leaves_out", leftOut);
         }
         if (profile) {
-            r.put("raw_ms_by_phase", RawLoop.profile(cfg, warmup, Math.max(20, rawSteps)));
+            r.put("raw_ms_by_phase", new RawLoop(cfg).profile(warmup, Math.max(20, rawSteps)));
         }
         r.put("versions", Versions.all());
         if (json) {
@@ -155,8 +156,8 @@ final class BenchStep implements Callable<Integer> {
         } else {
             r.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-24s %s%n", k, v));
         }
-        if (r.get("raw_loop_leaves_out") instanceof List<?> missing && !missing.isEmpty()) {
-            System.err.println("gan4j: the raw loop leaves out " + String.join(", ", missing.stream().map(String::valueOf).toList())
+        if (rawSteps > 0 && !leftOut.isEmpty()) {
+            System.err.println("gan4j: the raw loop leaves out " + String.join(", ", leftOut)
                     + ": overhead_over_raw compares unlike steps");
         }
         Object drift = r.get("sgemm_drift");

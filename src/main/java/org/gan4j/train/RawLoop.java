@@ -133,66 +133,48 @@ public final class RawLoop {
         }
     }
 
-    public org.bytedeco.pytorch.Device device() {
-        return device;
-    }
-
     /**
      * Where a step's time goes: the raw loop (n_critic 1, under bf16 autocast when the config
-     * asks) timed phase by phase, in ms per step
-     * averaged over {@code steps}. CPU ops are synchronous, so each timer covers its own work.
+     * asks) timed phase by phase, in ms per step averaged over {@code steps}; each timer waits
+     * for the device, so it covers its own phase's work.
      */
-    public static java.util.Map<String, Double> profile(ExperimentConfig cfg, int warmup, int steps) {
-        torch.manual_seed(cfg.seed());
-        Models.Pair p = Models.build(cfg);
-        Generator g = p.g();
-        Discriminator d = p.d();
-        Optimizer optG = Optimizers.create(g, cfg.train().optimizerG());
-        Optimizer optD = Optimizers.create(d, cfg.train().optimizerD());
-        GanLoss loss = GanLoss.of(cfg.objective().loss(), cfg.objective().labelSmoothing());
-        int batch = cfg.train().batchSize();
-        long[] shape = Models.sampleShape(cfg);
-        long[] full = new long[shape.length + 1];
-        full[0] = batch;
-        System.arraycopy(shape, 0, full, 1, shape.length);
-        Tensor real = torch.rand(full).mul(new Scalar(2.0)).sub(new Scalar(1.0));
-        boolean bf16 = cfg.train().precision() == org.gan4j.config.Choices.Precision.BF16;
+    public java.util.Map<String, Double> profile(int warmup, int steps) {
         String[] names = {"G forward", "D forward (real, fake)", "D backward", "D optimizer", "D forward (G step)",
             "G backward (through D)", "G optimizer"};
         double[] ns = new double[names.length];
         for (int i = 0; i < warmup + steps; i++) {
             try (PointerScope scope = new PointerScope()) {
                 long[] t = new long[names.length + 1];
-                t[0] = System.nanoTime();
+                t[0] = tick();
                 Tensor fake;
-                try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, real.device())) {
-                    fake = g.forward(torch.randn(batch, g.zDim()));
+                try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, device)) {
+                    fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
                 }
-                t[1] = System.nanoTime();
+                t[1] = tick();
                 Tensor lossD;
-                try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, real.device())) {
+                try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, device)) {
                     lossD = loss.discriminator(d.forward(real).toType(torch.ScalarType.Float),
                             d.forward(fake.detach()).toType(torch.ScalarType.Float));
                 }
                 lossD.item_double();
-                t[2] = System.nanoTime();
+                t[2] = tick();
                 optD.zero_grad();
                 lossD.backward();
-                t[3] = System.nanoTime();
+                t[3] = tick();
                 optD.step();
-                t[4] = System.nanoTime();
+                t[4] = tick();
                 Params.requiresGrad(d, false);
                 Tensor lossG;
-                try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, real.device())) {
+                try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, device)) {
                     lossG = loss.generator(d.forward(fake).toType(torch.ScalarType.Float));
                 }
                 lossG.item_double();
-                t[5] = System.nanoTime();
+                t[5] = tick();
                 optG.zero_grad();
                 lossG.backward();
-                t[6] = System.nanoTime();
+                t[6] = tick();
                 optG.step();
-                t[7] = System.nanoTime();
+                t[7] = tick();
                 Params.requiresGrad(d, true);
                 if (i >= warmup) {
                     for (int k = 0; k < names.length; k++) {
@@ -206,5 +188,11 @@ public final class RawLoop {
             out.put(names[k], Math.round(ns[k] / steps / 1e4) / 100.0);
         }
         return out;
+    }
+
+    /** Now, once the device has finished what was queued (CUDA runs asynchronously). */
+    private long tick() {
+        org.gan4j.nn.Devices.synchronize(device);
+        return System.nanoTime();
     }
 }
