@@ -3,6 +3,7 @@ package org.gan4j.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.SplittableRandom;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -67,6 +68,42 @@ class DropoutTest {
             Tensor lastInMemoryOrder = last.permute(0, 2, 3, 1).contiguous().view(-1);
             assertThat(lastInMemoryOrder.sub(plain.view(-1)).abs().max().item_double()).isZero();
             assertThat(plain.eq(new Scalar(0)).toType(torch.ScalarType.Float).mean().item_double()).isCloseTo(0.3, within(0.05));
+        }
+    }
+
+    /**
+     * The documented streams: block b of a mask is SplittableRandom's stream for the mask's
+     * seed mixed with b, its draws' low halves first, then their high halves, then the tail.
+     */
+    @Test
+    void eachBlockIsSplittableRandomsStream() {
+        try (PointerScope s = new PointerScope()) {
+            int n = 65_536 + 4 * 1_000 + 3; // one whole block, then one of 1,000 draws and a tail of 3
+            Seeds.seedTorch(11);
+            long seed = torch.randint(Long.MAX_VALUE, new long[] {1}).item_long();
+            Seeds.seedTorch(11);
+            float[] mask = new float[n];
+            DropoutMask.draw(torch.ones(n), 0.3).data_ptr_float().get(mask);
+            float keep = (float) (1 / 0.7);
+            int threshold = (int) Math.round(0.3 * 65536);
+            float[] expected = new float[n];
+            for (int from = 0; from < n; from += 65_536) {
+                int len = Math.min(65_536, n - from);
+                int q = len / 4;
+                SplittableRandom r = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (from / 65_536 + 1)));
+                for (int j = 0; j < q; j++) {
+                    long bits = r.nextLong();
+                    for (int c = 0; c < 4; c++) {
+                        int at = from + (c < 2 ? 2 * j + c : 2 * q + 2 * j + c - 2);
+                        expected[at] = (bits >>> 16 * c & 0xFFFF) < threshold ? 0 : keep;
+                    }
+                }
+                long bits = r.nextLong();
+                for (int i = 4 * q; i < len; i++, bits >>>= 16) {
+                    expected[from + i] = (bits & 0xFFFF) < threshold ? 0 : keep;
+                }
+            }
+            assertThat(mask).containsExactly(expected);
         }
     }
 }
