@@ -16,7 +16,8 @@ import org.bytedeco.pytorch.global.torch;
  * Dropout masks for CPU tensors, drawn in Java: each element is 0 with probability p and
  * 1 / (1 - p) otherwise. Each block of the mask has its own stream, the one
  * {@code java.util.SplittableRandom} gives for a seed drawn once per mask from libtorch's
- * generator (so a mask depends on torch's seed alone); one 64-bit draw gives four elements
+ * generator and mixed with the block's index (so a mask depends on torch's seed alone); one
+ * 64-bit draw gives four elements
  * through 16-bit thresholds (p is kept to within 1/131072; the scale is torch.nn.Dropout's
  * 1 / (1 - p)).
  */
@@ -26,7 +27,7 @@ public final class DropoutMask {
 
     /** Elements per block, each block from its own stream. */
     private static final int BLOCK = 1 << 16;
-    /** SplittableRandom's increment: its i-th draw from seed s is mix64(s + i * GAMMA). */
+    /** SplittableRandom's increment: its i-th draw (from 1) for seed s is mix64(s + i * GAMMA). */
     private static final long GAMMA = 0x9E3779B97F4A7C15L;
     /** (j + 1) * GAMMA, so that the draws' loop reads arrays only and the JIT vectorizes it. */
     private static final long[] STEPS = new long[BLOCK / 4 + 1];
