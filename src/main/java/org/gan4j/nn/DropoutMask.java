@@ -17,9 +17,8 @@ import org.bytedeco.pytorch.global.torch;
  * 1 / (1 - p) otherwise. Each block of the mask has its own stream, the one
  * {@code java.util.SplittableRandom} gives for a seed drawn once per mask from libtorch's
  * generator and mixed with the block's index (so a mask depends on torch's seed alone); one
- * 64-bit draw gives four elements
- * through 16-bit thresholds (p is kept to within 1/131072; the scale is torch.nn.Dropout's
- * 1 / (1 - p)).
+ * 64-bit draw gives four elements through 16-bit thresholds (p is kept to within 1/131072;
+ * the scale is torch.nn.Dropout's 1 / (1 - p)).
  */
 public final class DropoutMask {
     private DropoutMask() {

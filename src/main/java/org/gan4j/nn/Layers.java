@@ -63,8 +63,8 @@ public final class Layers {
      * Dropout as torch.nn.Dropout: in training, each element is zeroed with probability p and
      * the rest scaled by 1 / (1 - p). On the CPU the mask comes from {@link DropoutMask}, drawn
      * in Java with the scale folded in (64x64x14x14: ~0.3 ms with the copy into the tensor,
-     * against libtorch's uniforms at 3.7 ms), so one multiply replaces compare, multiply and scale. On a GPU, libtorch's
-     * uniforms.
+     * against libtorch's uniforms at 3.7 ms), so one multiply replaces compare, multiply and
+     * scale. On a GPU, libtorch's uniforms.
      */
     public static Net dropout(double p) {
         return dropout(p, false);
