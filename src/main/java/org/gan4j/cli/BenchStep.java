@@ -66,15 +66,18 @@ final class BenchStep implements Callable<Integer> {
         Trainer trainer = Trainer.detached(cfg);
         org.bytedeco.pytorch.Device device = trainer.device();
         long flops = trainer.flopsPerStep();
-        double sgemm = sgemmGflops(device);
-        // one thread's rate beside it: ~1x means the vCPUs are one core's hyper-threads, ~2x two
-        // cores, where the step's serial parts weigh twice as much (this VM moves between both)
-        double sgemm1 = device.is_cuda() ? 0 : sgemmGflops(device, 1);
         Map<String, Object> r = new LinkedHashMap<>();
         try (BatchLoader loader = trainer.loader()) {
             for (int i = 0; i < warmup; i++) {
                 trainer.stepOnce(loader);
             }
+            // the machine's rate after the warm-up, right before the timed steps: measured at
+            // start-up it shared the vCPUs with Java's JIT compilers and read 186-203 GFLOP/s
+            // against 265 after the steps, which made a step look faster than the machine
+            double sgemm = sgemmGflops(device);
+            // one thread's rate beside it: ~1x means the vCPUs are one core's hyper-threads, ~2x two
+            // cores, where the step's serial parts weigh twice as much (this VM moves between both)
+            double sgemm1 = device.is_cuda() ? 0 : sgemmGflops(device, 1);
             Devices.synchronize(device); // CUDA queues work: time what ran, not what was queued
             long rssStart = rssKb("VmRSS");
             // RSS is sampled at 10% and at the end: growth after the first tenth is what leaks.
