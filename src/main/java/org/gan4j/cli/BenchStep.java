@@ -74,10 +74,16 @@ final class BenchStep implements Callable<Integer> {
             // the machine's rate after the warm-up, right before the timed steps: measured at
             // start-up it shared the vCPUs with Java's JIT compilers and read 186-203 GFLOP/s
             // against 265 after the steps, which made a step look faster than the machine
+            long peakWarm = rssKb("VmHWM");
             double sgemm = sgemmGflops(device);
             // one thread's rate beside it: ~1x means the vCPUs are one core's hyper-threads, ~2x two
             // cores, where the step's serial parts weigh twice as much (this VM moves between both)
             double sgemm1 = device.is_cuda() ? 0 : sgemmGflops(device, 1);
+            // the products' 48 MB, freed but kept by malloc on top of the step's memory, are the
+            // bench's, not training's (they lifted the peak from ~740 to ~835 MB): the peak is
+            // taken before them and, once they are given back, over the timed steps
+            org.gan4j.nn.NativeMemory.trim();
+            resetPeakRss();
             Devices.synchronize(device); // CUDA queues work: time what ran, not what was queued
             long rssStart = rssKb("VmRSS");
             // RSS is sampled at 10% and at the end: growth after the first tenth is what leaks.
@@ -105,7 +111,7 @@ final class BenchStep implements Callable<Integer> {
             Devices.synchronize(device);
             double secs = (System.nanoTime() - t0) / 1e9;
             long rssEnd = rssKb("VmRSS");
-            long peak = rssKb("VmHWM"); // before the products below allocate theirs
+            long peak = Math.max(peakWarm, rssKb("VmHWM")); // before the products below allocate theirs
             // the machine's rate again after the steps: a shared VM's rate drifts over a run (its
             // vCPUs even turn from one core's hyper-threads into two cores), and the steps' rate is
             // an average over the run, so the ratio is taken against the mean of the two
@@ -267,6 +273,15 @@ final class BenchStep implements Callable<Integer> {
             Devices.threads(stepThreads);
         }
         return best;
+    }
+
+    /** Resets VmHWM to the current RSS (Linux's clear_refs); elsewhere the peak keeps counting. */
+    static void resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (Exception e) {
+            // no /proc or not writable: the peak then includes the sgemm products, an overestimate
+        }
     }
 
     /** A field of /proc/self/status in kB (0 where there is no /proc). */
