@@ -71,17 +71,17 @@ final class BenchStep implements Callable<Integer> {
             for (int i = 0; i < warmup; i++) {
                 trainer.stepOnce(loader);
             }
+            long peakWarm = rssKb("VmHWM"); // start-up and warm-up, before the products below
             // the machine's rate after the warm-up, right before the timed steps: measured at
             // start-up it shared the vCPUs with Java's JIT compilers and read 186-203 GFLOP/s
             // against 265 after the steps, which made a step look faster than the machine
-            long peakWarm = rssKb("VmHWM");
             double sgemm = sgemmGflops(device);
             // one thread's rate beside it: ~1x means the vCPUs are one core's hyper-threads, ~2x two
             // cores, where the step's serial parts weigh twice as much (this VM moves between both)
             double sgemm1 = device.is_cuda() ? 0 : sgemmGflops(device, 1);
             // the products' 48 MB, freed but kept by malloc on top of the step's memory, are the
-            // bench's, not training's (they lifted the peak from ~740 to ~835 MB): the peak is
-            // taken before them and, once they are given back, over the timed steps
+            // bench's, not training's (they lifted the peak from ~740 to ~835 MB): once they are
+            // given back, the peak counts again from here over the timed steps
             org.gan4j.nn.NativeMemory.trim();
             resetPeakRss();
             Devices.synchronize(device); // CUDA queues work: time what ran, not what was queued
