@@ -84,6 +84,12 @@ final class BenchStep implements Callable<Integer> {
             // given back, the peak counts again from here over the timed steps
             org.gan4j.nn.NativeMemory.trim();
             resetPeakRss();
+            // the first step after the products and the trim ran 26-145 ms slower than the rest
+            // (166-285 vs ~140 ms, with or without a pause, with or without the trim): a disturbance
+            // of the bench's own making, which training never meets; the peak still covers these
+            for (int i = 0; i < Math.min(SETTLE_STEPS, warmup); i++) {
+                trainer.stepOnce(loader);
+            }
             Devices.synchronize(device); // CUDA queues work: time what ran, not what was queued
             long rssStart = rssKb("VmRSS");
             // RSS is sampled at 10% and at the end: growth after the first tenth is what leaks.
@@ -122,6 +128,7 @@ final class BenchStep implements Callable<Integer> {
             r.put("config", config.toString());
             r.put("batch_size", cfg.train().batchSize());
             r.put("steps", steps);
+            r.put("untimed_steps", warmup + Math.min(SETTLE_STEPS, warmup));
             r.put("device", device.is_cuda() ? "cuda" : "cpu");
             r.put("threads", torch.get_num_threads());
             r.put("ms_per_step", round(msPerStep));
@@ -237,6 +244,9 @@ final class BenchStep implements Callable<Integer> {
             return (double) n * cfg.train().batchSize() / ((System.nanoTime() - t0) / 1e9);
         }
     }
+
+    /** Untimed steps between the bench's own products and the timed steps. */
+    static final int SETTLE_STEPS = 2;
 
     /**
      * Best of several float32 matrix products on {@code device}, in GFLOP/s: the machine's rate.
