@@ -72,89 +72,74 @@ final class BenchStep implements Callable<Integer> {
                 trainer.stepOnce(loader);
             }
             long peakWarm = rssKb("VmHWM"); // start-up and warm-up, before the products below
-            // the machine's rate, measured after the warm-up (at start-up it shared the vCPUs with
-            // Java's JIT compilers and read 186-203 GFLOP/s against 265 later, which made a step look
-            // faster than the machine) and again after each block of timed steps: a shared VM's
-            // rate wanders (twelve products in a row here read 264 to 303), so the ratio is taken
-            // against the mean of samples spread over the steps rather than of two at their ends
-            List<Double> rates = new ArrayList<>();
-            rates.add(sgemmGflops(device));
+            // the machine's rate after the warm-up, right before the timed steps: measured at
+            // start-up it shared the vCPUs with Java's JIT compilers and read 186-203 GFLOP/s
+            // against 265 after the steps, which made a step look faster than the machine
+            double sgemm = sgemmGflops(device);
             // one thread's rate beside it: ~1x means the vCPUs are one core's hyper-threads, ~2x two
             // cores, where the step's serial parts weigh twice as much (this VM moves between both)
             double sgemm1 = device.is_cuda() ? 0 : sgemmGflops(device, 1);
-            long peak = peakWarm;
-            long rssStart = 0;
-            long rssTenth = 0;
-            long rssEnd = 0;
+            // the products' 48 MB, freed but kept by malloc on top of the step's memory, are the
+            // bench's, not training's (they lifted the peak from ~740 to ~835 MB): once they are
+            // given back, the peak counts again from here over the timed steps
+            org.gan4j.nn.NativeMemory.trim();
+            resetPeakRss();
+            // the first step after the products and the trim ran 26-145 ms slower than the rest
+            // (166-285 vs ~140 ms, with or without a pause, with or without the trim): a disturbance
+            // of the bench's own making, which training never meets; the peak still covers these
+            for (int i = 0; i < Math.min(SETTLE_STEPS, warmup); i++) {
+                trainer.stepOnce(loader);
+            }
+            Devices.synchronize(device); // CUDA queues work: time what ran, not what was queued
+            long rssStart = rssKb("VmRSS");
+            // RSS is sampled at 10% and at the end: growth after the first tenth is what leaks.
+            long rssTenth = rssStart;
             List<Long> trace = new ArrayList<>();
             List<Long> heapTrace = new ArrayList<>();
             List<Long> javacppTrace = new ArrayList<>();
             java.lang.management.MemoryMXBean mem = java.lang.management.ManagementFactory.getMemoryMXBean();
             int traceEvery = Math.max(1, steps / 20);
-            int blocks = Math.min(BLOCKS, steps);
-            long nanos = 0;
-            int done = 0;
-            for (int b = 0; b < blocks; b++) {
-                // the products' 48 MB, freed but kept by malloc on top of the step's memory, are the
-                // bench's, not training's (they lifted the peak from ~740 to ~835 MB): once they are
-                // given back, the peak counts again from here over the block's steps
-                org.gan4j.nn.NativeMemory.trim();
-                resetPeakRss();
-                // the first step after the products ran 26-145 ms slower than the rest (166-285 vs
-                // ~140 ms, with or without a pause, with or without the trim): a disturbance of the
-                // bench's own making, which training never meets; the peak still covers these
-                for (int i = 0; i < Math.min(SETTLE_STEPS, warmup); i++) {
-                    trainer.stepOnce(loader);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                trainer.stepOnce(loader);
+                // after step steps/10, like the trace and the end: right after one of the
+                // trainer's malloc_trim calls (every 50 steps) when steps is a multiple of 500;
+                // RSS rises between them (one step later it read 76 MB more over 5,000 steps)
+                if (i + 1 == Math.max(1, steps / 10)) {
+                    rssTenth = rssKb("VmRSS");
                 }
-                Devices.synchronize(device); // CUDA queues work: time what ran, not what was queued
-                if (b == 0) {
-                    rssStart = rssKb("VmRSS");
-                    rssTenth = rssStart;
+                if ((i + 1) % traceEvery == 0) {
+                    trace.add(rssKb("VmRSS") / 1024);
+                    heapTrace.add(mem.getHeapMemoryUsage().getCommitted() >> 20);
+                    javacppTrace.add(org.bytedeco.javacpp.Pointer.totalBytes() >> 20);
                 }
-                int end = (int) ((long) steps * (b + 1) / blocks);
-                long t0 = System.nanoTime();
-                for (; done < end; done++) {
-                    trainer.stepOnce(loader);
-                    // after step steps/10, like the trace and the end: right after one of the
-                    // trainer's malloc_trim calls (every 50 steps) when steps is a multiple of 500;
-                    // RSS rises between them (one step later it read 76 MB more over 5,000 steps)
-                    if (done + 1 == Math.max(1, steps / 10)) {
-                        rssTenth = rssKb("VmRSS");
-                    }
-                    if ((done + 1) % traceEvery == 0) {
-                        trace.add(rssKb("VmRSS") / 1024);
-                        heapTrace.add(mem.getHeapMemoryUsage().getCommitted() >> 20);
-                        javacppTrace.add(org.bytedeco.javacpp.Pointer.totalBytes() >> 20);
-                    }
-                }
-                Devices.synchronize(device);
-                nanos += System.nanoTime() - t0;
-                rssEnd = rssKb("VmRSS");
-                peak = Math.max(peak, rssKb("VmHWM")); // before the products below allocate theirs
-                rates.add(sgemmGflops(device));
             }
-            double secs = nanos / 1e9;
+            Devices.synchronize(device);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            long rssEnd = rssKb("VmRSS");
+            long peak = Math.max(peakWarm, rssKb("VmHWM")); // before the products below allocate theirs
+            // the machine's rate again after the steps: a shared VM's rate drifts over a run (its
+            // vCPUs even turn from one core's hyper-threads into two cores), and the steps' rate is
+            // an average over the run, so the ratio is taken against the mean of the two
+            double sgemmAfter = sgemmGflops(device);
             double msPerStep = 1000 * secs / steps;
             double images = (double) cfg.train().batchSize() * cfg.train().nCritic() * steps / secs;
             double gflops = flops * (steps / secs) / 1e9;
             r.put("config", config.toString());
             r.put("batch_size", cfg.train().batchSize());
             r.put("steps", steps);
-            r.put("untimed_steps", warmup + blocks * Math.min(SETTLE_STEPS, warmup));
+            r.put("untimed_steps", warmup + Math.min(SETTLE_STEPS, warmup));
             r.put("device", device.is_cuda() ? "cuda" : "cpu");
             r.put("threads", torch.get_num_threads());
             r.put("ms_per_step", round(msPerStep));
             r.put("images_per_s", round(images));
             r.put("gflop_per_step", round(flops / 1e9));
             r.put("achieved_gflops", round(gflops));
-            double roof = rates.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-            double first = rates.get(0);
-            double last = rates.get(rates.size() - 1);
+            double roof = (sgemm + sgemmAfter) / 2;
             r.put("sgemm_gflops", round(roof));
-            r.put("sgemm_gflops_samples", rates.stream().map(BenchStep::round).toList());
-            r.put("sgemm_gflops_before_after", List.of(round(first), round(last)));
+            r.put("sgemm_gflops_before_after", List.of(round(sgemm), round(sgemmAfter)));
             // how far the machine moved during the steps: past a few percent the ratio is uncertain
-            r.put("sgemm_drift", round(Math.abs(last - first) / roof));
+            r.put("sgemm_drift", round(Math.abs(sgemmAfter - sgemm) / roof));
             if (sgemm1 > 0) {
                 r.put("sgemm_gflops_1thread", round(sgemm1));
             }
@@ -262,9 +247,6 @@ final class BenchStep implements Callable<Integer> {
 
     /** Untimed steps between the bench's own products and the timed steps. */
     static final int SETTLE_STEPS = 2;
-
-    /** Blocks of timed steps, with a measurement of the machine's sgemm rate before each and after the last. */
-    static final int BLOCKS = 5;
 
     /**
      * Best of several float32 matrix products on {@code device}, in GFLOP/s: the machine's rate.
