@@ -68,7 +68,9 @@ final class BenchStep implements Callable<Integer> {
         long flops = trainer.flopsPerStep();
         Map<String, Object> r = new LinkedHashMap<>();
         try (BatchLoader loader = trainer.loader()) {
-            for (int i = 0; i < warmup; i++) {
+            // the warm-up's last steps run after the products below
+            int settle = Math.min(SETTLE_STEPS, warmup);
+            for (int i = 0; i < warmup - settle; i++) {
                 trainer.stepOnce(loader);
             }
             long peakWarm = rssKb("VmHWM"); // start-up and warm-up, before the products below
@@ -86,8 +88,10 @@ final class BenchStep implements Callable<Integer> {
             resetPeakRss();
             // the first step after the products and the trim ran 26-145 ms slower than the rest
             // (166-285 vs ~140 ms, with or without a pause, with or without the trim): a disturbance
-            // of the bench's own making, which training never meets; the peak still covers these
-            for (int i = 0; i < Math.min(SETTLE_STEPS, warmup); i++) {
+            // of the bench's own making, which training never meets. So the warm-up ends here, and
+            // the timed steps still start at step `warmup`, where the RSS readings below fall right
+            // after the trainer's malloc_trim (the peak covers these steps too)
+            for (int i = 0; i < settle; i++) {
                 trainer.stepOnce(loader);
             }
             Devices.synchronize(device); // CUDA queues work: time what ran, not what was queued
@@ -128,7 +132,6 @@ final class BenchStep implements Callable<Integer> {
             r.put("config", config.toString());
             r.put("batch_size", cfg.train().batchSize());
             r.put("steps", steps);
-            r.put("untimed_steps", warmup + Math.min(SETTLE_STEPS, warmup));
             r.put("device", device.is_cuda() ? "cuda" : "cpu");
             r.put("threads", torch.get_num_threads());
             r.put("ms_per_step", round(msPerStep));
@@ -245,7 +248,7 @@ final class BenchStep implements Callable<Integer> {
         }
     }
 
-    /** Untimed steps between the bench's own products and the timed steps. */
+    /** Steps of the warm-up run between the bench's own products and the timed steps. */
     static final int SETTLE_STEPS = 2;
 
     /**
