@@ -3,6 +3,7 @@ package org.gan4j.nn;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.util.SplittableRandom;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.DeviceOptional;
@@ -46,11 +47,29 @@ public final class DropoutMask {
 
     private static final ThreadLocal<Stage> STAGE = ThreadLocal.withInitial(Stage::new);
 
+    /** Where set, this thread's masks take their seeds from it instead of torch's generator. */
+    private static final ThreadLocal<SplittableRandom> STREAM = new ThreadLocal<>();
+
+    /** Seeds this thread's masks from {@code stream} (null: from torch's generator again). */
+    static void useStream(SplittableRandom stream) {
+        if (stream == null) {
+            STREAM.remove();
+        } else {
+            STREAM.set(stream);
+        }
+    }
+
+    /** A mask's seed: from this thread's stream where set, else one draw of torch's generator. */
+    static long seed() {
+        SplittableRandom s = STREAM.get();
+        return s != null ? s.nextLong() >>> 1 : torch.randint(Long.MAX_VALUE, new long[] {1}).item_long();
+    }
+
     /** A float32 mask shaped like {@code x}. */
     public static Tensor draw(Tensor x, double p) {
         int threshold = (int) Math.round(p * 65536);
         int keep = Float.floatToRawIntBits((float) (1 / (1 - p)));
-        long seed = torch.randint(Long.MAX_VALUE, new long[] {1}).item_long();
+        long seed = seed();
         // laid out as x (channels-last too), so that x * mask runs over both in memory order
         Tensor mask = torch.empty_like(x, new ScalarTypeOptional(torch.ScalarType.Float), new LayoutOptional(),
                 new DeviceOptional(), new BoolOptional(), new MemoryFormatOptional(torch.MemoryFormat.Preserve));

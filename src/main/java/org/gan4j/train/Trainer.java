@@ -7,11 +7,14 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.gan4j.config.ConfigLoader;
 import org.gan4j.config.ExperimentConfig;
@@ -30,6 +33,7 @@ import org.gan4j.nn.Optim;
 import org.gan4j.nn.Optimizers;
 import org.gan4j.nn.Params;
 import org.gan4j.nn.Seeds;
+import org.gan4j.nn.TeamFork;
 import org.gan4j.nn.Tensors;
 import org.gan4j.config.Choices.Penalty;
 import org.gan4j.config.Choices.Precision;
@@ -322,12 +326,22 @@ public final class Trainer {
                         fake = g.forward(zFake, yFake);
                     }
                 }
-                outReal = d.judge(real, y);
-                outFake = d.judge(fake.detach(), yFake);
             }
-            if (bf16) {
-                outReal = fp32(outReal);
-                outFake = fp32(outFake);
+            // R1 and the gradient penalty differentiate the real pass's graph again: one after the other
+            boolean fork = forkD && obj.penalty() == Penalty.NONE && TeamFork.available();
+            List<Discriminator.Output> passes;
+            if (fork) {
+                Tensor realIn = real;
+                Tensor fakeIn = fake.detach();
+                Tensor yIn = yFake;
+                passes = TeamFork.both(() -> judge(realIn, y, bf16), () -> judge(fakeIn, yIn, bf16), Trainer::pointers);
+                // the loss on outputs cut from the passes' graphs; each pass back-propagates on its own
+                outReal = cut(passes.get(0));
+                outFake = cut(passes.get(1));
+            } else {
+                passes = null;
+                outReal = judge(real, y, bf16);
+                outFake = judge(fake.detach(), yFake, bf16);
             }
             dReal = outReal.logits();
             dFake = outFake.logits();
@@ -352,6 +366,12 @@ public final class Trainer {
             }
             optD.zeroGrad();
             total.backward();
+            if (passes != null) {
+                Discriminator.Output cutReal = outReal;
+                Discriminator.Output cutFake = outFake;
+                TeamFork.both(() -> backward(passes.get(0), cutReal), () -> backward(passes.get(1), cutFake),
+                        t -> new Pointer[0]);
+            }
             optD.step();
             if (obj.weightClip() > 0) {
                 Params.clip(d, obj.weightClip());
@@ -389,6 +409,54 @@ public final class Trainer {
         double gradG = diagnostics ? Params.gradNorm(g) : 0;
         return new StepResult(lossD, penalty, classLoss, lossG, dReal, dFake, GanLoss.logits(obj.loss()), gradD,
                 gradG);
+    }
+
+    /**
+     * D's real and fake passes side by side ({@link TeamFork}) where libtorch runs two threads;
+     * the system property gan4j.fork_d=false (or GAN4J_FORK_D=false) runs them one after the
+     * other, as on any other thread count. Read when a trainer is made.
+     */
+    static boolean forkDRequested() {
+        return !"false".equals(System.getProperty("gan4j.fork_d", System.getenv().getOrDefault("GAN4J_FORK_D", "true")));
+    }
+
+    private final boolean forkD = forkDRequested();
+
+    /** D's pass over x, its outputs in float32. */
+    private Discriminator.Output judge(Tensor x, Tensor y, boolean bf16) {
+        Discriminator.Output o;
+        try (Autocast ac = Autocast.bf16(bf16, device)) {
+            o = d.judge(x, y);
+        }
+        return bf16 ? fp32(o) : o;
+    }
+
+    private static Pointer[] pointers(Discriminator.Output o) {
+        return new Pointer[] {o.logits(), o.classLogits()};
+    }
+
+    /** The outputs as leaves of a new graph: the loss's gradients collect there. */
+    private static Discriminator.Output cut(Discriminator.Output o) {
+        return new Discriminator.Output(o.logits().detach().requires_grad_(true),
+                o.classLogits() == null ? null : o.classLogits().detach().requires_grad_(true));
+    }
+
+    /** Back-propagates a pass from the gradients its cut outputs collected; returns null. */
+    private static Boolean backward(Discriminator.Output pass, Discriminator.Output cut) {
+        TensorVector outs = new TensorVector();
+        TensorVector grads = new TensorVector();
+        for (int i = 0; i < 2; i++) {
+            Tensor o = i == 0 ? pass.logits() : pass.classLogits();
+            Tensor c = i == 0 ? cut.logits() : cut.classLogits();
+            if (o != null && c.grad().defined()) {
+                outs.push_back(o);
+                grads.push_back(c.grad());
+            }
+        }
+        if (outs.size() > 0) {
+            torch.backward(outs, grads, new BoolOptional(), false, new TensorVector());
+        }
+        return null;
     }
 
     /** Losses and penalties are taken in float32 whatever the forward pass ran in. */

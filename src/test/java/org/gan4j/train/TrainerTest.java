@@ -137,6 +137,69 @@ class TrainerTest {
         assertThat(java.util.Arrays.equals(weights(reloadedGenerator(dir)), weights(t.generator()))).isTrue();
     }
 
+    /** D's gradients of the first step, concatenated. */
+    private static float[] dGradients(Trainer t) {
+        TensorVector ps = t.discriminator().parameters();
+        TensorVector gs = new TensorVector();
+        for (long i = 0; i < ps.size(); i++) {
+            gs.push_back(ps.get(i).grad());
+        }
+        return flatten(gs);
+    }
+
+    /** One step of {@code c} with D's passes side by side or one after the other. */
+    private static float[] firstStepDGradients(ExperimentConfig c, boolean fork) {
+        String before = System.getProperty("gan4j.fork_d");
+        System.setProperty("gan4j.fork_d", Boolean.toString(fork));
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+            Trainer t = Trainer.detached(c);
+            try (org.gan4j.data.BatchLoader loader = t.loader()) {
+                t.stepOnce(loader);
+            }
+            return dGradients(t);
+        } finally {
+            if (before == null) {
+                System.clearProperty("gan4j.fork_d");
+            } else {
+                System.setProperty("gan4j.fork_d", before);
+            }
+        }
+    }
+
+    /**
+     * With two libtorch threads D's real and fake passes run side by side, the loss taken on
+     * their outputs cut from the graph: the same gradients as one backward through both (to
+     * float rounding: each pass runs on one thread), for a plain DCGAN and for an InfoGAN D whose
+     * Q head adds a class loss on the fake pass. Dropout is off here, since forked passes draw
+     * their masks from per-branch streams; with it on, a forked step is still deterministic.
+     */
+    @Test
+    void dsPassesSideBySideGiveTheGradientsOfOneBackwardAndRepeatBitwise() throws Exception {
+        int threads = org.bytedeco.pytorch.global.torch.get_num_threads();
+        org.bytedeco.pytorch.global.torch.set_num_threads(2);
+        try {
+            assertThat(org.gan4j.nn.TeamFork.available()).isTrue();
+            for (ExperimentConfig c : List.of(tinyDcgan("model.dropout=0", "train.batch_size=16"),
+                    tinyDcgan("model.dropout=0", "objective.info=1", "model.latent_components=10"))) {
+                float[] side = firstStepDGradients(c, true);
+                float[] seq = firstStepDGradients(c, false);
+                assertThat(side).hasSameSizeAs(seq);
+                double diff = 0;
+                double norm = 0;
+                for (int i = 0; i < seq.length; i++) {
+                    diff += (side[i] - seq[i]) * (double) (side[i] - seq[i]);
+                    norm += seq[i] * (double) seq[i];
+                }
+                assertThat(norm).isPositive();
+                assertThat(Math.sqrt(diff / norm)).as("relative difference of D's gradients").isLessThan(1e-5);
+            }
+            ExperimentConfig dropout = tinyDcgan("train.batch_size=16");
+            assertThat(firstStepDGradients(dropout, true)).isEqualTo(firstStepDGradients(dropout, true));
+        } finally {
+            org.bytedeco.pytorch.global.torch.set_num_threads(threads);
+        }
+    }
+
     /** DCGAN-28 on 256 MNIST digits (or generated ones), 3 steps of batch 8. */
     private ExperimentConfig tinyDcgan(String... overrides) throws Exception {
         Path data = TestData.mnistDir(tmp);

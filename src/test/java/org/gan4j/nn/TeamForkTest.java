@@ -1,0 +1,106 @@
+package org.gan4j.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TeamForkTest {
+    private int threadsBefore;
+
+    @BeforeEach
+    void twoThreads() {
+        threadsBefore = torch.get_num_threads();
+        torch.set_num_threads(2);
+    }
+
+    @AfterEach
+    void restore() {
+        torch.set_num_threads(threadsBefore);
+    }
+
+    private record Seen(String thread, int threads, Tensor t) {
+    }
+
+    @Test
+    void runsTheTwoTasksAtOnceOnOneLibtorchThreadEachAndHandsTheirTensorsToTheCaller() throws Exception {
+        assertThat(TeamFork.available()).as("libgomp found, two threads").isTrue();
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        Tensor kept;
+        try (PointerScope outer = new PointerScope()) {
+            List<Seen> r = TeamFork.both(() -> task(bothStarted, 3), () -> task(bothStarted, 4),
+                    s -> new Pointer[] {s.t()});
+            assertThat(r.get(0).thread()).isNotEqualTo(r.get(1).thread());
+            // inside a branch libtorch plans for one thread; afterwards the team is two again
+            assertThat(r.get(0).threads()).isEqualTo(1);
+            assertThat(r.get(1).threads()).isEqualTo(1);
+            assertThat(TeamFork.ompMaxThreads()).isEqualTo(2);
+            assertThat(torch.get_num_threads()).isEqualTo(2);
+            // results in the order of the tasks, alive in the caller's scope
+            assertThat(r.get(0).t().sum().item_double()).isEqualTo(3 * 256 * 256 * 256.0);
+            assertThat(r.get(1).t().sum().item_double()).isEqualTo(4 * 256 * 256 * 256.0);
+            kept = r.get(0).t();
+        }
+        assertThat(kept.isNull()).as("freed with the caller's scope").isTrue();
+    }
+
+    /** A 256x256 product filled with {@code v}, after both tasks have started (else it fails). */
+    private static Seen task(CountDownLatch bothStarted, int v) {
+        bothStarted.countDown();
+        try {
+            if (!bothStarted.await(20, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the other task never started alongside this one");
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        Tensor a = torch.full(new long[] {256, 256}, new org.bytedeco.pytorch.Scalar((double) v));
+        Tensor t = a.mm(torch.ones(256, 256));
+        return new Seen(Thread.currentThread().getName(), TeamFork.ompMaxThreads(), t);
+    }
+
+    @Test
+    void anExceptionInATaskReachesTheCallerAndTheNextForkStillRuns() {
+        try (PointerScope outer = new PointerScope()) {
+            assertThatThrownBy(() -> TeamFork.both(() -> torch.ones(3), () -> {
+                throw new IllegalArgumentException("branch b failed");
+            }, t -> new Pointer[] {t})).isInstanceOf(IllegalArgumentException.class).hasMessage("branch b failed");
+            List<Tensor> r = TeamFork.both(() -> torch.ones(3), () -> torch.zeros(2), t -> new Pointer[] {t});
+            assertThat(r.get(0).sum().item_double()).isEqualTo(3.0);
+            assertThat(r.get(1).numel()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void dropoutMasksInBranchesDependOnTorchsSeedAloneAndDifferBetweenBranches() {
+        try (PointerScope outer = new PointerScope()) {
+            Tensor x = torch.ones(64, 64, 14, 14);
+            Seeds.seedTorch(11);
+            List<Tensor> first = TeamFork.both(() -> DropoutMask.draw(x, 0.3), () -> DropoutMask.draw(x, 0.3),
+                    t -> new Pointer[] {t});
+            Seeds.seedTorch(11);
+            List<Tensor> again = TeamFork.both(() -> DropoutMask.draw(x, 0.3), () -> DropoutMask.draw(x, 0.3),
+                    t -> new Pointer[] {t});
+            assertThat(first.get(0).equal(again.get(0))).isTrue();
+            assertThat(first.get(1).equal(again.get(1))).isTrue();
+            assertThat(first.get(0).equal(first.get(1))).isFalse();
+            assertThat(first.get(0).eq(new org.bytedeco.pytorch.Scalar(0)).toType(torch.ScalarType.Float).mean()
+                    .item_double()).isBetween(0.29, 0.31);
+            // outside a fork, masks come from torch's generator again
+            Seeds.seedTorch(11);
+            Tensor plain = DropoutMask.draw(x, 0.3);
+            assertThat(plain.equal(first.get(0))).isFalse();
+            Seeds.seedTorch(11);
+            assertThat(DropoutMask.draw(x, 0.3).equal(plain)).isTrue();
+        }
+    }
+}
