@@ -44,11 +44,9 @@ public final class TeamFork {
     private static final SizeTSupplier MAX_THREADS; // omp_get_max_threads(), what oneDNN plans by
     private static final Body BODY;
     private static final Pointer BODY_FN;
-    private static final Pointer ONE = new Pointer() {
-        {
-            address = 1;
-        }
-    };
+    private static final Pointer ONE = intArgument(1);
+    /** libgomp found, and the same runtime as libtorch's (checked once). */
+    private static final boolean USABLE;
 
     static {
         Loader.load(torch.class);
@@ -74,6 +72,29 @@ public final class TeamFork {
             BODY.retainReference(); // lives as long as the class, whatever scope first loaded it
             BODY_FN = new PointerPointer<Pointer>(BODY).get(0);
         }
+        USABLE = START != null && sameRuntime();
+    }
+
+    /** An int passed where the callee's first argument is an int: the pointer's address. */
+    private static Pointer intArgument(int v) {
+        return new Pointer() {
+            {
+                address = v;
+            }
+        };
+    }
+
+    /**
+     * True when the OpenMP runtime reached here is the one libtorch runs on: a thread count set
+     * through it reads back through libtorch. A second libgomp in the process would open regions
+     * of another team, whose thread counts oneDNN never sees.
+     */
+    private static boolean sameRuntime() {
+        int before = torch.get_num_threads(); // also runs libtorch's per-thread initialisation
+        SET_THREADS.call(intArgument(before + 1), 0);
+        boolean same = torch.get_num_threads() == before + 1 && ompMaxThreads() == before + 1;
+        SET_THREADS.call(intArgument(before), 0);
+        return same && torch.get_num_threads() == before;
     }
 
     private static Pointer slot(Pointer function) {
@@ -106,7 +127,7 @@ public final class TeamFork {
      * exactly two intra-op threads (with more, each branch would need a nested team).
      */
     public static boolean available() {
-        return START != null && torch.get_num_threads() == 2;
+        return USABLE && torch.get_num_threads() == 2;
     }
 
     /**
