@@ -134,6 +134,7 @@ final class BenchStep implements Callable<Integer> {
             r.put("steps", steps);
             r.put("device", device.is_cuda() ? "cuda" : "cpu");
             r.put("threads", torch.get_num_threads());
+            r.put("d_passes_side_by_side", trainer.dPassesSideBySide());
             r.put("ms_per_step", round(msPerStep));
             r.put("images_per_s", round(images));
             r.put("gflop_per_step", round(flops / 1e9));

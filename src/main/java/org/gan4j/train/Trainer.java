@@ -327,8 +327,7 @@ public final class Trainer {
                     }
                 }
             }
-            // R1 and the gradient penalty differentiate the real pass's graph again: one after the other
-            boolean fork = forkD && obj.penalty() == Penalty.NONE && TeamFork.available();
+            boolean fork = dPassesSideBySide();
             List<Discriminator.Output> passes;
             if (fork) {
                 Tensor realIn = real;
@@ -421,6 +420,14 @@ public final class Trainer {
     }
 
     private final boolean forkD = forkDRequested();
+
+    /**
+     * Whether the D step runs its real and fake passes side by side (see {@link TeamFork}): on the
+     * CPU with two threads, unless R1 or the gradient penalty differentiate a pass's graph again.
+     */
+    public boolean dPassesSideBySide() {
+        return forkD && config.objective().penalty() == Penalty.NONE && !device.is_cuda() && TeamFork.available();
+    }
 
     /** D's pass over x, its outputs in float32. */
     private Discriminator.Output judge(Tensor x, Tensor y, boolean bf16) {

@@ -118,6 +118,8 @@ class CliTest {
         assertThat(r.code()).as(r.err()).isZero();
         com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
         assertThat(j.get("device").asText()).isEqualTo("cpu");
+        // D's passes side by side exactly where libtorch runs two threads
+        assertThat(j.get("d_passes_side_by_side").asBoolean()).isEqualTo(j.get("threads").asInt() == 2);
         // DCGAN-28 counts 31.8 GFLOP a step at batch 64 (3 G forwards + 9 D forwards): a quarter here
         assertThat(j.get("gflop_per_step").asDouble()).isBetween(7.8, 8.1);
         double ms = j.get("ms_per_step").asDouble();
