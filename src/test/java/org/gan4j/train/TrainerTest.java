@@ -169,8 +169,9 @@ class TrainerTest {
     /**
      * With two libtorch threads D's real and fake passes run side by side, the loss taken on
      * their outputs cut from the graph: the same gradients as one backward through both (to
-     * float rounding: each pass runs on one thread), for a plain DCGAN and for an InfoGAN D whose
-     * Q head adds a class loss on the fake pass. Dropout is off here, since forked passes draw
+     * float rounding: each pass runs on one thread), for a plain DCGAN, an InfoGAN D whose Q head
+     * adds a class loss on the fake pass, a projection D (labels into both passes), an AC-GAN D
+     * with class losses on both passes, and a D that packs pairs and adds minibatch std-dev. Dropout is off here, since forked passes draw
      * their masks from per-branch streams; with it on, a forked step is still deterministic.
      */
     @Test
@@ -180,7 +181,10 @@ class TrainerTest {
         try {
             assertThat(org.gan4j.nn.TeamFork.available()).isTrue();
             for (ExperimentConfig c : List.of(tinyDcgan("model.dropout=0", "train.batch_size=16"),
-                    tinyDcgan("model.dropout=0", "objective.info=1", "model.latent_components=10"))) {
+                    tinyDcgan("model.dropout=0", "objective.info=1", "model.latent_components=10"),
+                    tinyDcgan("model.dropout=0", "model.conditioning=projection"),
+                    tinyDcgan("model.dropout=0", "model.conditioning=acgan"),
+                    tinyDcgan("model.dropout=0", "model.packing=2", "model.minibatch_std=true"))) {
                 float[] side = firstStepDGradients(c, true);
                 float[] seq = firstStepDGradients(c, false);
                 assertThat(side).hasSameSizeAs(seq);
