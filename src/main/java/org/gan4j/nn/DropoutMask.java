@@ -50,13 +50,15 @@ public final class DropoutMask {
     /** Where set, this thread's masks take their seeds from it instead of torch's generator. */
     private static final ThreadLocal<SplittableRandom> STREAM = new ThreadLocal<>();
 
-    /** Seeds this thread's masks from {@code stream} (null: from torch's generator again). */
-    static void useStream(SplittableRandom stream) {
+    /** Seeds this thread's masks from {@code stream} (null: torch's generator); returns the previous one. */
+    static SplittableRandom useStream(SplittableRandom stream) {
+        SplittableRandom previous = STREAM.get();
         if (stream == null) {
             STREAM.remove();
         } else {
             STREAM.set(stream);
         }
+        return previous;
     }
 
     /** A mask's seed: from this thread's stream where set, else one draw of torch's generator. */

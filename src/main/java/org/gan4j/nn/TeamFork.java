@@ -116,6 +116,7 @@ public final class TeamFork {
     }
 
     private static volatile Fork current;
+    private static final ThreadLocal<Boolean> IN_BRANCH = ThreadLocal.withInitial(() -> false);
 
     /** OpenMP's thread count for a region this thread would open now (0 where unknown). */
     static int ompMaxThreads() {
@@ -136,17 +137,21 @@ public final class TeamFork {
      * (they move to the caller's innermost scope). Runs them one after the other where
      * {@link #available()} is false. An exception in either is rethrown after both finished.
      */
-    public static synchronized <T> List<T> both(Supplier<T> a, Supplier<T> b, Function<T, Pointer[]> pointers) {
+    public static <T> List<T> both(Supplier<T> a, Supplier<T> b, Function<T, Pointer[]> pointers) {
         long[] seeds = {DropoutMask.seed(), DropoutMask.seed()};
         Fork f = new Fork(a, b, seeds, pointers);
-        if (available()) {
-            current = f;
-            try {
-                START.call(BODY_FN, null, 2);
-                f.work();
-                END.call();
-            } finally {
-                current = null;
+        if (!IN_BRANCH.get()) { // inside a branch: one after the other (the team is busy)
+            synchronized (TeamFork.class) {
+                if (available()) {
+                    current = f;
+                    try {
+                        START.call(BODY_FN, null, 2);
+                        f.work();
+                        END.call();
+                    } finally {
+                        current = null;
+                    }
+                }
             }
         }
         f.work(); // anything no thread claimed (a team of one)
@@ -211,7 +216,9 @@ public final class TeamFork {
                 torch.get_num_threads();
                 SET_THREADS.call(ONE, 0); // this thread's task inside the region only
             }
-            DropoutMask.useStream(new SplittableRandom(seeds[i]));
+            SplittableRandom outerStream = DropoutMask.useStream(new SplittableRandom(seeds[i]));
+            boolean outerBranch = IN_BRANCH.get();
+            IN_BRANCH.set(true);
             try (PointerScope scope = new PointerScope()) {
                 Object r = tasks[i].get();
                 if (r != null) {
@@ -225,7 +232,8 @@ public final class TeamFork {
             } catch (Throwable e) {
                 errors[i] = e;
             } finally {
-                DropoutMask.useStream(null);
+                DropoutMask.useStream(outerStream);
+                IN_BRANCH.set(outerBranch);
                 done.incrementAndGet(); // publishes results[i] / errors[i] to the caller
             }
         }

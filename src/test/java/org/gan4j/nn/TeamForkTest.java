@@ -80,6 +80,21 @@ class TeamForkTest {
         }
     }
 
+    /** A fork asked for inside a branch runs its tasks there, one after the other (no deadlock). */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aForkInsideABranchRunsItsTasksOneAfterTheOther() {
+        try (PointerScope outer = new PointerScope()) {
+            java.util.function.Supplier<Tensor> nested = () -> {
+                List<Tensor> inner = TeamFork.both(() -> torch.ones(2), () -> torch.ones(3), t -> new Pointer[] {t});
+                return inner.get(0).sum().add(inner.get(1).sum());
+            };
+            List<Tensor> r = TeamFork.both(nested, nested, t -> new Pointer[] {t});
+            assertThat(r.get(0).item_double()).isEqualTo(5.0);
+            assertThat(r.get(1).item_double()).isEqualTo(5.0);
+        }
+    }
+
     @Test
     void dropoutMasksInBranchesDependOnTorchsSeedAloneAndDifferBetweenBranches() {
         try (PointerScope outer = new PointerScope()) {
