@@ -186,6 +186,17 @@ public final class TeamFork {
         return out;
     }
 
+    /** {@link #both} for two tasks that return nothing. */
+    public static void both(Runnable a, Runnable b) {
+        both(() -> {
+            a.run();
+            return null;
+        }, () -> {
+            b.run();
+            return null;
+        }, r -> new Pointer[0]);
+    }
+
     private static final class Fork {
         final Supplier<?>[] tasks;
         final long[] seeds;

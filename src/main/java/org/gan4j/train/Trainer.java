@@ -368,8 +368,7 @@ public final class Trainer {
             if (passes != null) {
                 Discriminator.Output cutReal = outReal;
                 Discriminator.Output cutFake = outFake;
-                TeamFork.both(() -> backward(passes.get(0), cutReal), () -> backward(passes.get(1), cutFake),
-                        t -> new Pointer[0]);
+                TeamFork.both(() -> backward(passes.get(0), cutReal), () -> backward(passes.get(1), cutFake));
             }
             optD.step();
             if (obj.weightClip() > 0) {
@@ -448,8 +447,8 @@ public final class Trainer {
                 o.classLogits() == null ? null : o.classLogits().detach().requires_grad_(true));
     }
 
-    /** Back-propagates a pass from the gradients its cut outputs collected; returns null. */
-    private static Boolean backward(Discriminator.Output pass, Discriminator.Output cut) {
+    /** Back-propagates a pass from the gradients its cut outputs collected. */
+    private static void backward(Discriminator.Output pass, Discriminator.Output cut) {
         TensorVector outs = new TensorVector();
         TensorVector grads = new TensorVector();
         for (int i = 0; i < 2; i++) {
@@ -463,7 +462,6 @@ public final class Trainer {
         if (outs.size() > 0) {
             torch.backward(outs, grads, new BoolOptional(), false, new TensorVector());
         }
-        return null;
     }
 
     /** Losses and penalties are taken in float32 whatever the forward pass ran in. */
