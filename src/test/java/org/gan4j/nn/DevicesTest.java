@@ -28,6 +28,22 @@ class DevicesTest {
     }
 
     @Test
+    void coresComeFromLinuxTopologyOnePerGroupOfHyperThreads() {
+        assertThat(Devices.cpuList("0-3,6, 8-9")).containsExactly(0, 1, 2, 3, 6, 8, 9);
+        assertThat(Devices.cpuList("5")).containsExactly(5);
+        // two hyper-threads of one core, two cores alone, and one core in a second package
+        assertThat(Devices.distinctCores(java.util.Map.of(0, "0/0,4", 4, "0/0,4", 1, "0/1", 2, "0/2", 3, "1/2")))
+                .isEqualTo(4);
+        int cores = Devices.linuxCores();
+        assertThat(cores).isNotNegative();
+        if (System.getenv("OMP_NUM_THREADS") == null) {
+            // the default never uses fewer threads than the cores the process may use
+            assertThat(Devices.defaultThreads())
+                    .isGreaterThanOrEqualTo(Math.min(cores, Runtime.getRuntime().availableProcessors()));
+        }
+    }
+
+    @Test
     void theCpuBuildKeepsTheCpuNativesAndAutoPicksTheCpuWithoutCuda() {
         String key = "org.bytedeco.javacpp.platform.extension";
         String before = System.getProperty(key);
