@@ -77,7 +77,8 @@ final class BenchStep implements Callable<Integer> {
             // the machine's rate after the warm-up, right before the timed steps: measured at
             // start-up it shared the vCPUs with Java's JIT compilers and read 186-203 GFLOP/s
             // against 265 after the steps, which made a step look faster than the machine
-            double sgemm = sgemmGflops(device);
+            SgemmRates before = sgemmRates(device, Runtime.getRuntime().availableProcessors());
+            double sgemm = before.best();
             // one thread's rate beside it: ~1x means the vCPUs are one core's hyper-threads, ~2x two
             // cores, where the step's serial parts weigh twice as much (this VM moves between both)
             double sgemm1 = device.is_cuda() ? 0 : sgemmGflops(device, 1);
@@ -125,7 +126,8 @@ final class BenchStep implements Callable<Integer> {
             // the machine's rate again after the steps: a shared VM's rate drifts over a run (its
             // vCPUs even turn from one core's hyper-threads into two cores), and the steps' rate is
             // an average over the run, so the ratio is taken against the mean of the two
-            double sgemmAfter = sgemmGflops(device);
+            SgemmRates after = sgemmRates(device, Runtime.getRuntime().availableProcessors());
+            double sgemmAfter = after.best();
             double msPerStep = 1000 * secs / steps;
             double images = (double) cfg.train().batchSize() * cfg.train().nCritic() * steps / secs;
             double gflops = flops * (steps / secs) / 1e9;
@@ -142,6 +144,11 @@ final class BenchStep implements Callable<Integer> {
             double roof = (sgemm + sgemmAfter) / 2;
             r.put("sgemm_gflops", round(roof));
             r.put("sgemm_gflops_before_after", List.of(round(sgemm), round(sgemmAfter)));
+            if (before.onednn() > 0) {
+                // which library set the rate: the mean of each over the two samples
+                r.put("sgemm_gflops_openblas", round((before.blas() + after.blas()) / 2));
+                r.put("sgemm_gflops_onednn", round((before.onednn() + after.onednn()) / 2));
+            }
             // how far the machine moved during the steps: past a few percent the ratio is uncertain
             r.put("sgemm_drift", round(Math.abs(sgemmAfter - sgemm) / roof));
             if (sgemm1 > 0) {
@@ -258,14 +265,30 @@ final class BenchStep implements Callable<Integer> {
      * 8192x8192 with TF32 off (libtorch's default for matmuls, as in the step).
      */
     static double sgemmGflops(org.bytedeco.pytorch.Device device) {
-        return sgemmGflops(device, Runtime.getRuntime().availableProcessors());
+        return sgemmRates(device, Runtime.getRuntime().availableProcessors()).best();
     }
 
     /** The same on {@code cpus} threads (CPU). */
     static double sgemmGflops(org.bytedeco.pytorch.Device device, int cpus) {
+        return sgemmRates(device, cpus).best();
+    }
+
+    /**
+     * The rates of the two float32 matrix-multiply libraries libtorch carries on the CPU:
+     * OpenBLAS ({@code torch.mm}) and oneDNN (a linear layer on oneDNN's own tensors), 0 where
+     * absent; on CUDA cuBLAS alone. Either may be the faster: OpenBLAS 0.3.31 does not know AMD's
+     * Zen 5 and runs its AVX2 kernels there (115-120 GFLOP/s on two cores, oneDNN 100-200), so
+     * the machine's rate is the better of the two, not the one a library happened to tune.
+     */
+    record SgemmRates(double blas, double onednn) {
+        double best() {
+            return Math.max(blas, onednn);
+        }
+    }
+
+    static SgemmRates sgemmRates(org.bytedeco.pytorch.Device device, int cpus) {
         boolean cuda = device.is_cuda();
         int n = cuda ? 8192 : 2048;
-        double best = 0;
         int stepThreads = torch.get_num_threads();
         if (!cuda) {
             Devices.threads(cpus);
@@ -274,17 +297,32 @@ final class BenchStep implements Callable<Integer> {
         try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
             Tensor a = Devices.onDevice(torch.randn(n, n), device);
             Tensor b = Devices.onDevice(torch.randn(n, n), device);
-            torch.mm(a, b);
-            Devices.synchronize(device);
-            for (int i = 0; i < 8; i++) {
-                long t0 = System.nanoTime();
-                torch.mm(a, b);
-                Devices.synchronize(device); // CPU products are complete on return
-                double s = (System.nanoTime() - t0) / 1e9;
-                best = Math.max(best, 2.0 * n * n * n / s / 1e9);
+            double blas = bestOf(() -> torch.mm(a, b), n, device);
+            double onednn = 0;
+            if (!cuda && torch.globalContext().hasMKLDNN()) {
+                Tensor am = a.to_mkldnn();
+                Tensor bm = b.to_mkldnn();
+                onednn = bestOf(() -> torch.linear(am, bm), n, device);
             }
+            return new SgemmRates(blas, onednn);
         } finally {
             Devices.threads(stepThreads);
+        }
+    }
+
+    /** GFLOP/s of the fastest of 8 timed n x n products, after one untimed. */
+    private static double bestOf(Runnable product, int n, org.bytedeco.pytorch.Device device) {
+        double best = 0;
+        for (int i = -1; i < 8; i++) {
+            try (PointerScope each = new PointerScope()) { // each product freed before the next
+                long t0 = System.nanoTime();
+                product.run();
+                Devices.synchronize(device); // CPU products are complete on return
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (i >= 0) {
+                    best = Math.max(best, 2.0 * n * n * n / s / 1e9);
+                }
+            }
         }
         return best;
     }

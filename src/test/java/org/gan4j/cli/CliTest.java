@@ -137,6 +137,12 @@ class CliTest {
         assertThat(j.get("sgemm_drift").asDouble()).isCloseTo(
                 Math.abs(sgemm.get(1).asDouble() - sgemm.get(0).asDouble()) / j.get("sgemm_gflops").asDouble(),
                 org.assertj.core.api.Assertions.within(0.002));
+        // the machine's rate is the faster of libtorch's two CPU matrix libraries in each sample,
+        // so never below either one's mean (OpenBLAS runs AVX2 kernels on CPUs it does not know)
+        assertThat(j.get("sgemm_gflops_onednn").asDouble()).isPositive();
+        assertThat(j.get("sgemm_gflops").asDouble())
+                .isGreaterThanOrEqualTo(j.get("sgemm_gflops_openblas").asDouble() - 0.002)
+                .isGreaterThanOrEqualTo(j.get("sgemm_gflops_onednn").asDouble() - 0.002);
         // a drift past the limit is said on stderr, so that nobody reads an uncertain ratio as a result
         assertThat(r.err().contains("efficiency is uncertain")).isEqualTo(j.get("sgemm_drift").asDouble() > 0.05);
         // the overhead compares the trainer's and the raw loop's steps timed in alternating blocks
