@@ -317,6 +317,13 @@ public final class Layers {
     /** Convolution or transposed convolution with square kernels; weight init as torch.nn. */
     public static final class Conv2d extends Net {
         private static final int BF16_MIN_OUT_CHANNELS = 16;
+        /**
+         * Output channels below which libtorch 2.10's float32 CPU convolution (oneDNN's
+         * avx512_core kernel on AMD's Zen 5) returns a wrong input gradient: DCGAN-32's 512->1
+         * output layer 100% off, a 1->8 one 67%, at any batch size; 16 and up are right (checked
+         * against float64). Such layers run with zero output channels up to this count.
+         */
+        static final int MIN_OUT_CHANNELS_FOR_INPUT_GRADIENT = 16;
         public final Tensor weight;
         public final Tensor bias;
         private final boolean transposed;
@@ -391,12 +398,48 @@ public final class Layers {
             long c = w.size(1);
             Tensor wp = 2 * t == k ? w : torch.constant_pad_nd(w, new long[] {0, 1, 0, 1}, new Scalar(0));
             Tensor w2 = wp.reshape(o, c, t, 2, t, 2).permute(0, 1, 3, 5, 2, 4).reshape(o, c * 4, t, t);
-            Tensor y = torch.conv2d(folded, w2, optional(bias), new long[] {1, 1}, new long[] {0, 0},
-                    new long[] {1, 1}, 1);
+            Tensor y = conv2d(folded, w2, optional(bias), new long[] {1, 1}, new long[] {0, 0}, new long[] {1, 1});
             long oh = (h - k) / 2 + 1;
             long ow = (wd - k) / 2 + 1;
             // an even kernel over an odd padded side gains one row or column: drop it
             return y.size(2) == oh && y.size(3) == ow ? y : y.narrow(2, 0, oh).narrow(3, 0, ow);
+        }
+
+        /**
+         * torch.conv2d (groups 1), but where the input needs a gradient on the CPU and there are
+         * fewer than {@link #MIN_OUT_CHANNELS_FOR_INPUT_GRADIENT} output channels, computed with
+         * zero output channels up to that count and narrowed back: exact, and the input gradient
+         * right where libtorch's own is not.
+         */
+        static Tensor conv2d(Tensor x, Tensor w, TensorOptional bias, long[] stride, long[] padding, long[] dilation) {
+            long out = w.size(0);
+            if (out >= MIN_OUT_CHANNELS_FOR_INPUT_GRADIENT || !x.requires_grad() || !x.is_cpu()) {
+                return torch.conv2d(x, w, bias, stride, padding, dilation, 1);
+            }
+            long pad = MIN_OUT_CHANNELS_FOR_INPUT_GRADIENT - out;
+            Tensor wide = torch.cat(new TensorVector(w, w.new_zeros(new long[] {pad, w.size(1), w.size(2), w.size(3)})), 0);
+            TensorOptional wideBias = bias.has_value()
+                    ? new TensorOptional(torch.cat(new TensorVector(bias.get(), bias.get().new_zeros(new long[] {pad})), 0))
+                    : bias;
+            return torch.conv2d(x, wide, wideBias, stride, padding, dilation, 1).narrow(1, 0, out);
+        }
+
+        /**
+         * torch.conv_transpose2d (groups 1); on the CPU with fewer than 16 input channels, with
+         * zero input channels up to 16: its forward is the input gradient of a convolution with
+         * that many outputs, wrong in libtorch 2.10 on Zen 5 as above.
+         */
+        static Tensor convTranspose2d(Tensor x, Tensor w, TensorOptional bias, long[] stride, long[] padding,
+                                      long outputPadding, long[] dilation) {
+            long in = w.size(0);
+            long[] op = {outputPadding, outputPadding};
+            if (in >= MIN_OUT_CHANNELS_FOR_INPUT_GRADIENT || !x.is_cpu()) {
+                return torch.conv_transpose2d(x, w, bias, stride, padding, op, 1, dilation);
+            }
+            long pad = MIN_OUT_CHANNELS_FOR_INPUT_GRADIENT - in;
+            Tensor wideX = torch.cat(new TensorVector(x, x.new_zeros(new long[] {x.size(0), pad, x.size(2), x.size(3)})), 1);
+            Tensor wideW = torch.cat(new TensorVector(w, w.new_zeros(new long[] {pad, w.size(1), w.size(2), w.size(3)})), 0);
+            return torch.conv_transpose2d(wideX, wideW, bias, stride, padding, op, 1, dilation);
         }
 
         /** Output channels up to which a CPU transposed convolution goes through col2im. */
@@ -417,8 +460,7 @@ public final class Layers {
             long[] size = {(h - 1) * stride - 2 * padding + k + outputPadding,
                            (wd - 1) * stride - 2 * padding + k + outputPadding};
             Tensor taps = w.reshape(in, out * k * k).t().reshape(out * k * k, in, 1, 1);
-            Tensor cols = torch.conv2d(x, taps, new TensorOptional(), new long[] {1, 1}, new long[] {0, 0},
-                    new long[] {1, 1}, 1);
+            Tensor cols = conv2d(x, taps, new TensorOptional(), new long[] {1, 1}, new long[] {0, 0}, new long[] {1, 1});
             Tensor y = torch.col2im(cols.reshape(x.size(0), out * k * k, h * wd), size, new long[] {k, k},
                     new long[] {1, 1}, new long[] {padding, padding}, new long[] {stride, stride});
             return bias == null ? y : y.add(bias.reshape(1, out, 1, 1));
@@ -436,18 +478,17 @@ public final class Layers {
                     // oneDNN's bf16 path runs that ~1.75x faster than its stride-1 deconvolution
                     // (DCGAN-28's 256->128 layer: 21 -> 12 ms per batch of 64, seen here)
                     long k = weight.size(2);
-                    return torch.conv2d(x, weight.transpose(0, 1).flip(new long[] {2, 3}), b, stride,
-                            new long[] {k - 1 - padding[0], k - 1 - padding[1]}, dilation, 1);
+                    return conv2d(x, weight.transpose(0, 1).flip(new long[] {2, 3}), b, stride,
+                            new long[] {k - 1 - padding[0], k - 1 - padding[1]}, dilation);
                 }
                 if (weight.size(1) <= FOLD_MAX_OUT_CHANNELS && x.is_cpu() && !torch.is_autocast_enabled(x.device().type())) {
                     return foldTransposed(x, weight, bias, stride[0], padding[0], outputPadding);
                 }
-                return torch.conv_transpose2d(x, weight, b, stride, padding,
-                        new long[] {outputPadding, outputPadding}, 1, dilation);
+                return convTranspose2d(x, weight, b, stride, padding, outputPadding, dilation);
             }
             Tensor y = useSpaceToDepth(x, weight)
                     ? spaceToDepthConv(x, weight, bias, padding[0])
-                    : torch.conv2d(x, weight, b, stride, padding, dilation, 1);
+                    : conv2d(x, weight, b, stride, padding, dilation);
             if (FlopCounter.active()) {
                 FlopCounter.addMacs(y.numel() * weight.numel() / weight.size(0));
             }
