@@ -318,12 +318,18 @@ public final class Layers {
     public static final class Conv2d extends Net {
         private static final int BF16_MIN_OUT_CHANNELS = 16;
         /**
-         * Output channels below which libtorch 2.10's float32 CPU convolution (oneDNN's
-         * avx512_core kernel on AMD's Zen 5) returns a wrong input gradient: DCGAN-32's 512->1
-         * output layer 100% off, a 1->8 one 67%, at any batch size; 16 and up are right (checked
-         * against float64). Such layers run with zero output channels up to this count.
+         * libtorch 2.10's float32 CPU convolution (oneDNN's avx512_core kernels on AMD's Zen 5)
+         * returns a wrong input gradient for some layers whose output channels are not a multiple
+         * of this block: DCGAN-32's 512->1 output layer 100% off, 1->8 67%, 1->17, 1->25 wrong too,
+         * at any batch size; 16, 32, 48, 64 right (checked against float64). Such layers run with
+         * zero output channels up to the next multiple.
          */
-        static final int MIN_OUT_CHANNELS_FOR_INPUT_GRADIENT = 16;
+        static final int CHANNEL_BLOCK = 16;
+
+        /** Zero channels that take {@code n} to a multiple of {@link #CHANNEL_BLOCK}. */
+        static long blockPad(long n) {
+            return (CHANNEL_BLOCK - n % CHANNEL_BLOCK) % CHANNEL_BLOCK;
+        }
         public final Tensor weight;
         public final Tensor bias;
         private final boolean transposed;
@@ -406,17 +412,17 @@ public final class Layers {
         }
 
         /**
-         * torch.conv2d (groups 1), but where the input needs a gradient on the CPU and there are
-         * fewer than {@link #MIN_OUT_CHANNELS_FOR_INPUT_GRADIENT} output channels, computed with
-         * zero output channels up to that count and narrowed back: exact, and the input gradient
-         * right where libtorch's own is not.
+         * torch.conv2d (groups 1), but where the input needs a gradient on the CPU and the output
+         * channels are not a multiple of {@link #CHANNEL_BLOCK}, computed with zero output
+         * channels up to one and narrowed back: exact, and the input gradient right where
+         * libtorch's own is not.
          */
         static Tensor conv2d(Tensor x, Tensor w, TensorOptional bias, long[] stride, long[] padding, long[] dilation) {
             long out = w.size(0);
-            if (out >= MIN_OUT_CHANNELS_FOR_INPUT_GRADIENT || !x.requires_grad() || !x.is_cpu()) {
+            long pad = blockPad(out);
+            if (pad == 0 || !x.requires_grad() || !x.is_cpu()) {
                 return torch.conv2d(x, w, bias, stride, padding, dilation, 1);
             }
-            long pad = MIN_OUT_CHANNELS_FOR_INPUT_GRADIENT - out;
             Tensor wide = torch.cat(new TensorVector(w, w.new_zeros(new long[] {pad, w.size(1), w.size(2), w.size(3)})), 0);
             TensorOptional wideBias = bias.has_value()
                     ? new TensorOptional(torch.cat(new TensorVector(bias.get(), bias.get().new_zeros(new long[] {pad})), 0))
@@ -425,18 +431,17 @@ public final class Layers {
         }
 
         /**
-         * torch.conv_transpose2d (groups 1); on the CPU with fewer than 16 input channels, with
-         * zero input channels up to 16: its forward is the input gradient of a convolution with
-         * that many outputs, wrong in libtorch 2.10 on Zen 5 as above.
+         * torch.conv_transpose2d (groups 1); on the CPU, input channels not a multiple of
+         * {@link #CHANNEL_BLOCK} get zero ones up to one: its forward is the input gradient of a
+         * convolution with that many outputs, wrong in libtorch 2.10 on Zen 5 as above.
          */
         static Tensor convTranspose2d(Tensor x, Tensor w, TensorOptional bias, long[] stride, long[] padding,
                                       long outputPadding, long[] dilation) {
-            long in = w.size(0);
+            long pad = blockPad(w.size(0));
             long[] op = {outputPadding, outputPadding};
-            if (in >= MIN_OUT_CHANNELS_FOR_INPUT_GRADIENT || !x.is_cpu()) {
+            if (pad == 0 || !x.is_cpu()) {
                 return torch.conv_transpose2d(x, w, bias, stride, padding, op, 1, dilation);
             }
-            long pad = MIN_OUT_CHANNELS_FOR_INPUT_GRADIENT - in;
             Tensor wideX = torch.cat(new TensorVector(x, x.new_zeros(new long[] {x.size(0), pad, x.size(2), x.size(3)})), 1);
             Tensor wideW = torch.cat(new TensorVector(w, w.new_zeros(new long[] {pad, w.size(1), w.size(2), w.size(3)})), 0);
             return torch.conv_transpose2d(wideX, wideW, bias, stride, padding, op, 1, dilation);

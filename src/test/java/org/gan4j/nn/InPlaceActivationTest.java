@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class InPlaceActivationTest {
     /**
      * conv -> activation -> batch norm -> activation -> linear, with the activations in place or
-     * not. 16 output channels: fewer take the padded path of {@code Layers.Conv2d.conv2d}, whose
+     * not. 16 output channels: other counts take the padded path of {@code Layers.Conv2d.conv2d}, whose
      * extra graph nodes add the weight's three gradient terms in an order that depends on the
      * activations' nodes (1 ulp apart), while this test is about the activations alone.
      */
