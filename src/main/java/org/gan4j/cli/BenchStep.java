@@ -261,14 +261,9 @@ final class BenchStep implements Callable<Integer> {
 
     /**
      * Best of several float32 matrix products on {@code device}, in GFLOP/s: the machine's rate.
-     * On the CPU 2048x2048 on every vCPU, whatever thread count the step runs with; on CUDA
-     * 8192x8192 with TF32 off (libtorch's default for matmuls, as in the step).
+     * On the CPU 2048x2048 on {@code cpus} threads, whatever thread count the step runs with; on
+     * CUDA 8192x8192 with TF32 off (libtorch's default for matmuls, as in the step).
      */
-    static double sgemmGflops(org.bytedeco.pytorch.Device device) {
-        return sgemmRates(device, Runtime.getRuntime().availableProcessors()).best();
-    }
-
-    /** The same on {@code cpus} threads (CPU). */
     static double sgemmGflops(org.bytedeco.pytorch.Device device, int cpus) {
         return sgemmRates(device, cpus).best();
     }

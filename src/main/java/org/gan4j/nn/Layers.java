@@ -330,6 +330,13 @@ public final class Layers {
         static long blockPad(long n) {
             return (CHANNEL_BLOCK - n % CHANNEL_BLOCK) % CHANNEL_BLOCK;
         }
+
+        /** {@code t} followed by {@code pad} zero slices along {@code dim}. */
+        private static Tensor zeroPadded(Tensor t, int dim, long pad) {
+            long[] shape = t.sizes().vec().get();
+            shape[dim] = pad;
+            return torch.cat(new TensorVector(t, t.new_zeros(shape)), dim);
+        }
         public final Tensor weight;
         public final Tensor bias;
         private final boolean transposed;
@@ -363,12 +370,8 @@ public final class Layers {
                 // own rounding; seen here): zero output channels pad such a layer to 16, which
                 // is exact and still 3x faster than float32 for the 64->1 layer
                 long pad = BF16_MIN_OUT_CHANNELS - outChannels;
-                long[] zeros = transposed ? new long[] {weight.size(0), pad, weight.size(2), weight.size(3)}
-                                          : new long[] {pad, weight.size(1), weight.size(2), weight.size(3)};
-                Tensor wide = torch.cat(new TensorVector(weight, weight.new_zeros(zeros)), transposed ? 1 : 0);
-                Tensor wideBias = bias == null ? null
-                        : torch.cat(new TensorVector(bias, bias.new_zeros(new long[] {pad})), 0);
-                return compute(x, wide, wideBias).narrow(1, 0, outChannels);
+                Tensor wideBias = bias == null ? null : zeroPadded(bias, 0, pad);
+                return compute(x, zeroPadded(weight, transposed ? 1 : 0, pad), wideBias).narrow(1, 0, outChannels);
             }
             return compute(x, weight, bias);
         }
@@ -423,11 +426,8 @@ public final class Layers {
             if (pad == 0 || !x.requires_grad() || !x.is_cpu()) {
                 return torch.conv2d(x, w, bias, stride, padding, dilation, 1);
             }
-            Tensor wide = torch.cat(new TensorVector(w, w.new_zeros(new long[] {pad, w.size(1), w.size(2), w.size(3)})), 0);
-            TensorOptional wideBias = bias.has_value()
-                    ? new TensorOptional(torch.cat(new TensorVector(bias.get(), bias.get().new_zeros(new long[] {pad})), 0))
-                    : bias;
-            return torch.conv2d(x, wide, wideBias, stride, padding, dilation, 1).narrow(1, 0, out);
+            TensorOptional wideBias = bias.has_value() ? new TensorOptional(zeroPadded(bias.get(), 0, pad)) : bias;
+            return torch.conv2d(x, zeroPadded(w, 0, pad), wideBias, stride, padding, dilation, 1).narrow(1, 0, out);
         }
 
         /**
@@ -442,9 +442,8 @@ public final class Layers {
             if (pad == 0 || !x.is_cpu()) {
                 return torch.conv_transpose2d(x, w, bias, stride, padding, op, 1, dilation);
             }
-            Tensor wideX = torch.cat(new TensorVector(x, x.new_zeros(new long[] {x.size(0), pad, x.size(2), x.size(3)})), 1);
-            Tensor wideW = torch.cat(new TensorVector(w, w.new_zeros(new long[] {pad, w.size(1), w.size(2), w.size(3)})), 0);
-            return torch.conv_transpose2d(wideX, wideW, bias, stride, padding, op, 1, dilation);
+            return torch.conv_transpose2d(zeroPadded(x, 1, pad), zeroPadded(w, 0, pad), bias, stride, padding, op, 1,
+                    dilation);
         }
 
         /** Output channels up to which a CPU transposed convolution goes through col2im. */
