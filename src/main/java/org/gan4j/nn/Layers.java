@@ -331,6 +331,16 @@ public final class Layers {
             return (CHANNEL_BLOCK - n % CHANNEL_BLOCK) % CHANNEL_BLOCK;
         }
 
+        /**
+         * {@code w} with NHWC strides even where a dimension of 1 makes
+         * {@code contiguous(ChannelsLast)} a no-op (one input channel): libtorch reads the layout
+         * from the strides and would run such a layer, and the layer after it, in NCHW.
+         */
+        static Tensor channelsLastStrides(Tensor w) {
+            long[] n = w.sizes().vec().get();
+            return w.new_empty_strided(n, new long[] {n[1] * n[2] * n[3], 1, n[3] * n[1], n[1]}).copy_(w);
+        }
+
         /** {@code t} followed by {@code pad} zero slices along {@code dim}. */
         private static Tensor zeroPadded(Tensor t, int dim, long pad) {
             long[] shape = t.sizes().vec().get();
@@ -340,6 +350,8 @@ public final class Layers {
         public final Tensor weight;
         public final Tensor bias;
         private final boolean transposed;
+        /** Weight (so oneDNN's output) in NHWC: built under {@link #withChannelsLast}. */
+        private final boolean layoutLast;
         private final long[] stride;
         private final long[] padding;
         private final long[] dilation = {1, 1};
@@ -355,7 +367,11 @@ public final class Layers {
                                       : new long[] {out, in, kernel, kernel};
             double bound = 1.0 / Math.sqrt(shape[1] * kernel * kernel);
             Tensor w = Init.uniform(torch.empty(shape), bound);
-            weight = param("weight", channelsLast ? w.contiguous(torch.MemoryFormat.ChannelsLast) : w);
+            // oneDNN 3.x (libtorch 2.10) runs a stride-1 transposed convolution in NHWC through an
+            // AVX2 kernel, 1.9x slower than its blocked NCHW one (DCGAN-28's 256->128 layer on
+            // Zen 5: 24.8 vs 12.9 ms forward, seen here): such a layer stays NCHW
+            layoutLast = channelsLast && !(transposed && stride == 1);
+            weight = param("weight", layoutLast ? channelsLastStrides(w) : w);
             bias = withBias ? param("bias", Init.uniform(torch.empty(out), bound)) : null;
         }
 
@@ -396,6 +412,11 @@ public final class Layers {
          * tap (t, s) of channel 4c + 2a + b; taps past the kernel's odd edge are zero.
          */
         static Tensor spaceToDepthConv(Tensor x, Tensor w, Tensor bias, long p) {
+            return spaceToDepthConv(x, w, bias, p, false);
+        }
+
+        /** As above; {@code layoutLast}: the regrouped weights, so the output, in NHWC. */
+        static Tensor spaceToDepthConv(Tensor x, Tensor w, Tensor bias, long p, boolean layoutLast) {
             long k = w.size(2);
             long t = (k + 1) / 2;
             long h = x.size(2) + 2 * p;
@@ -407,6 +428,9 @@ public final class Layers {
             long c = w.size(1);
             Tensor wp = 2 * t == k ? w : torch.constant_pad_nd(w, new long[] {0, 1, 0, 1}, new Scalar(0));
             Tensor w2 = wp.reshape(o, c, t, 2, t, 2).permute(0, 1, 3, 5, 2, 4).reshape(o, c * 4, t, t);
+            if (layoutLast) {
+                w2 = channelsLastStrides(w2); // libtorch then runs the convolution in NHWC
+            }
             Tensor y = conv2d(folded, w2, optional(bias), new long[] {1, 1}, new long[] {0, 0}, new long[] {1, 1});
             long oh = (h - k) / 2 + 1;
             long ow = (wd - k) / 2 + 1;
@@ -491,7 +515,7 @@ public final class Layers {
                 return convTranspose2d(x, weight, b, stride, padding, outputPadding, dilation);
             }
             Tensor y = useSpaceToDepth(x, weight)
-                    ? spaceToDepthConv(x, weight, bias, padding[0])
+                    ? spaceToDepthConv(x, weight, bias, padding[0], layoutLast)
                     : conv2d(x, weight, b, stride, padding, dilation);
             if (FlopCounter.active()) {
                 FlopCounter.addMacs(y.numel() * weight.numel() / weight.size(0));

@@ -28,6 +28,44 @@ class LayoutTest {
     }
 
     @Test
+    void oneChannelImageLayerRunsChannelsLastWithTheSameMapAndGradients() {
+        try (PointerScope s = new PointerScope()) {
+            Seeds.seedTorch(6);
+            Layers.Conv2d plain = Layers.conv2d(1, 16, 5, 2, 2);
+            Layers.Conv2d nhwc = Layers.withChannelsLast(true, () -> Layers.conv2d(1, 16, 5, 2, 2));
+            try (NoGradGuard ng = new NoGradGuard()) {
+                nhwc.weight.copy_(plain.weight);
+                nhwc.bias.copy_(plain.bias);
+            }
+            // with one input channel contiguous(ChannelsLast) changes nothing, and libtorch would
+            // run this layer and the next in NCHW
+            assertThat(nhwc.weight.suggest_memory_format().intern()).isEqualTo(torch.MemoryFormat.ChannelsLast);
+            Tensor x = torch.randn(4, 1, 28, 28);
+            Tensor g = torch.randn(4, 16, 14, 14);
+            Tensor x1 = x.clone().requires_grad_(true);
+            Tensor x2 = x.clone().requires_grad_(true);
+            // x needs a gradient: the space-to-depth path, which must keep the layout too
+            Tensor y1 = plain.forward(x1);
+            Tensor y2 = nhwc.forward(x2);
+            assertThat(y2.is_contiguous(torch.MemoryFormat.ChannelsLast)).isTrue();
+            assertThat(y2.is_contiguous()).as("NHWC output").isFalse();
+            assertThat(y2.sub(y1).abs().max().item_double()).isLessThan(1e-5);
+            y1.mul(g).sum().backward();
+            y2.mul(g).sum().backward();
+            assertThat(x2.grad().sub(x1.grad()).abs().max().item_double()).isLessThan(1e-5);
+            assertThat(nhwc.weight.grad().sub(plain.weight.grad()).abs().max().item_double()).isLessThan(1e-3);
+        }
+    }
+
+    @Test
+    void strideOneTransposedConvolutionStaysNchwUnderChannelsLast() {
+        Layers.Conv2d up = Layers.withChannelsLast(true, () -> Layers.convTranspose2d(32, 16, 5, 1, 2, 0));
+        Layers.Conv2d up2 = Layers.withChannelsLast(true, () -> Layers.convTranspose2d(32, 16, 5, 2, 2, 1));
+        assertThat(up.weight.is_contiguous()).as("oneDNN's NHWC kernel for it is AVX2's").isTrue();
+        assertThat(up2.weight.is_contiguous()).isFalse();
+    }
+
+    @Test
     void strideOneTransposedConvolutionUnderBf16IsTheSameMap() {
         try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
             Seeds.seedTorch(4);
