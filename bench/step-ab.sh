@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Same-process A/B of two variants of a training step (see StepAB.java). Example, session 18:
+#   bench/step-ab.sh configs/dcgan-mnist.yaml 20 10 "train.channels_last=false" "-"
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+[ -f "$here/target/gan4j.jar" ] || (cd "$here" && mvn -q -B -DskipTests package)
+out="$here/target/bench-classes"
+mkdir -p "$out"
+javac -d "$out" -cp "$here/target/gan4j.jar:$here/target/lib/*" "$here/bench/StepAB.java"
+cd "$here"
+exec java -Xms256m -XX:+AlwaysPreTouch -cp "$out:$here/target/gan4j.jar:$here/target/lib/*" StepAB "$@"
