@@ -3,7 +3,7 @@
 #   bench/step-ab.sh configs/dcgan-mnist.yaml 20 10 "train.channels_last=false" "-"
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-[ -f "$here/target/gan4j.jar" ] || (cd "$here" && mvn -q -B -DskipTests package)
+"$here/bin/gan4j" --version >/dev/null # the launcher rebuilds the jar when sources changed
 out="$here/target/bench-classes"
 mkdir -p "$out"
 javac -d "$out" -cp "$here/target/gan4j.jar:$here/target/lib/*" "$here/bench/StepAB.java"

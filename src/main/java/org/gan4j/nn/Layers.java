@@ -410,12 +410,8 @@ public final class Layers {
          * conv2d(x, w, stride 2, padding p) as pixel_unshuffle(pad(x), 2) convolved (stride 1,
          * no padding) with w's taps regrouped: tap (2t + a, 2s + b) of input channel c becomes
          * tap (t, s) of channel 4c + 2a + b; taps past the kernel's odd edge are zero.
+         * {@code layoutLast}: the regrouped weights, so the output, in NHWC.
          */
-        static Tensor spaceToDepthConv(Tensor x, Tensor w, Tensor bias, long p) {
-            return spaceToDepthConv(x, w, bias, p, false);
-        }
-
-        /** As above; {@code layoutLast}: the regrouped weights, so the output, in NHWC. */
         static Tensor spaceToDepthConv(Tensor x, Tensor w, Tensor bias, long p, boolean layoutLast) {
             long k = w.size(2);
             long t = (k + 1) / 2;

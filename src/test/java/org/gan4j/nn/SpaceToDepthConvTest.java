@@ -22,7 +22,7 @@ class SpaceToDepthConvTest {
                         torch.randn(8, c[0], c[1], c[1]), torch.randn(8),
                         (x, w, b) -> torch.conv2d(x, w, new TensorOptional(b), new long[] {2, 2}, new long[] {p, p},
                                 new long[] {1, 1}, 1),
-                        (x, w, b) -> Layers.Conv2d.spaceToDepthConv(x, w, b, p));
+                        (x, w, b) -> Layers.Conv2d.spaceToDepthConv(x, w, b, p, false));
             }
         }
     }
