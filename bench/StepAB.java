@@ -12,7 +12,8 @@ import org.gan4j.train.Trainer;
  * speed swings (20-30% within minutes on the Zen 5 of session 18) fall on both alike. Prints each
  * variant's median ms/step and the median and quartiles of the per-block ratio B/A.
  * Usage: bench/step-ab.sh CONFIG BLOCKS STEPS_PER_BLOCK "A overrides" "B overrides"
- * (overrides separated by ';', '-' for none).
+ * (overrides separated by ';', '-' for none; an entry {@code -Dkey=value} sets that system
+ * property before each of the variant's blocks instead, for switches read in the code).
  */
 public final class StepAB {
     public static void main(String[] args) {
@@ -22,13 +23,18 @@ public final class StepAB {
         String[] names = {args[3], args[4]};
         Trainer[] trainers = new Trainer[2];
         BatchLoader[] loaders = new BatchLoader[2];
+        List<List<String[]>> props = List.of(new ArrayList<>(), new ArrayList<>());
         for (int k = 0; k < 2; k++) {
             List<String> overrides = new ArrayList<>();
             for (String s : names[k].split(";")) {
-                if (!s.isBlank() && !s.equals("-")) {
-                    overrides.add(s.trim());
+                s = s.trim();
+                if (s.startsWith("-D") && s.contains("=")) {
+                    props.get(k).add(s.substring(2).split("=", 2));
+                } else if (!s.isBlank() && !s.equals("-")) {
+                    overrides.add(s);
                 }
             }
+            setProperties(props.get(k));
             trainers[k] = Trainer.detached(ConfigLoader.load(config, overrides));
             loaders[k] = trainers[k].loader();
             for (int i = 0; i < 30; i++) {
@@ -39,6 +45,7 @@ public final class StepAB {
         for (int b = 0; b < blocks; b++) {
             for (int j = 0; j < 2; j++) {
                 int k = b % 2 == 0 ? j : 1 - j;
+                setProperties(props.get(k));
                 long t0 = System.nanoTime();
                 for (int i = 0; i < per; i++) {
                     trainers[k].stepOnce(loaders[k]);
@@ -59,5 +66,11 @@ public final class StepAB {
         System.out.printf("B/A per block: median %.3f, quartiles %.3f .. %.3f%n", r[blocks / 2], r[blocks / 4],
                 r[3 * blocks / 4]);
         System.exit(0); // the loaders' threads
+    }
+
+    private static void setProperties(List<String[]> props) {
+        for (String[] p : props) {
+            System.setProperty(p[0], p[1]);
+        }
     }
 }

@@ -97,31 +97,41 @@ final class BenchStep implements Callable<Integer> {
             }
             Devices.synchronize(device); // CUDA queues work: time what ran, not what was queued
             long rssStart = rssKb("VmRSS");
-            // RSS is sampled at 10% and at the end: growth after the first tenth is what leaks.
-            long rssTenth = rssStart;
+            // RSS is read after every step (statm, ~10 us) and reported as the highest reading
+            // of a window of steps, the working set whenever the trainer's trims fall (they
+            // come only when memory has grown, and the step after one faults its pages back):
+            // at 10% and at the end, each over the WINDOW steps before it; growth after the
+            // first tenth is what leaks
+            int window = Math.max(1, Math.min(RSS_WINDOW, steps / 10));
+            int tenth = Math.max(1, steps / 10);
+            long rssTenth = 0;
+            long rssEnd = 0;
             List<Long> trace = new ArrayList<>();
             List<Long> heapTrace = new ArrayList<>();
             List<Long> javacppTrace = new ArrayList<>();
             java.lang.management.MemoryMXBean mem = java.lang.management.ManagementFactory.getMemoryMXBean();
             int traceEvery = Math.max(1, steps / 20);
+            long traceMax = 0;
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 trainer.stepOnce(loader);
-                // after step steps/10, like the trace and the end: right after one of the
-                // trainer's malloc_trim calls (every 50 steps) when steps is a multiple of 500;
-                // RSS rises between them (one step later it read 76 MB more over 5,000 steps)
-                if (i + 1 == Math.max(1, steps / 10)) {
-                    rssTenth = rssKb("VmRSS");
+                long rss = org.gan4j.nn.NativeMemory.resident();
+                traceMax = Math.max(traceMax, rss);
+                if (i + 1 > tenth - window && i + 1 <= tenth) {
+                    rssTenth = Math.max(rssTenth, rss);
+                }
+                if (i + 1 > steps - window) {
+                    rssEnd = Math.max(rssEnd, rss);
                 }
                 if ((i + 1) % traceEvery == 0) {
-                    trace.add(rssKb("VmRSS") / 1024);
+                    trace.add(traceMax >> 20);
+                    traceMax = 0;
                     heapTrace.add(mem.getHeapMemoryUsage().getCommitted() >> 20);
                     javacppTrace.add(org.bytedeco.javacpp.Pointer.totalBytes() >> 20);
                 }
             }
             Devices.synchronize(device);
             double secs = (System.nanoTime() - t0) / 1e9;
-            long rssEnd = rssKb("VmRSS");
             long peak = Math.max(peakWarm, rssKb("VmHWM")); // before the products below allocate theirs
             // the machine's rate again after the steps: a shared VM's rate drifts over a run (its
             // vCPUs even turn from one core's hyper-threads into two cores), and the steps' rate is
@@ -156,9 +166,11 @@ final class BenchStep implements Callable<Integer> {
             }
             r.put("efficiency", round(gflops / roof));
             r.put("rss_mb_start", rssStart / 1024);
-            r.put("rss_mb_at_10pct", rssTenth / 1024);
-            r.put("rss_mb_end", rssEnd / 1024);
+            r.put("rss_mb_at_10pct", rssTenth >> 20);
+            r.put("rss_mb_end", rssEnd >> 20);
             r.put("rss_growth_after_10pct", round((rssEnd - rssTenth) / (double) Math.max(1, rssTenth)));
+            r.put("rss_window_steps", window);
+            r.put("memory_trims", trainer.memoryTrims());
             r.put("rss_mb_trace", trace);
             // where growth would come from: the Java heap (committed) and JavaCPP-tracked native memory
             r.put("java_heap_committed_mb_trace", heapTrace);
@@ -258,6 +270,9 @@ final class BenchStep implements Callable<Integer> {
 
     /** Steps of the warm-up run between the bench's own products and the timed steps. */
     static final int SETTLE_STEPS = 2;
+
+    /** Steps over which an RSS reading takes its highest value (the trainer checks memory every 50). */
+    static final int RSS_WINDOW = 50;
 
     /**
      * Best of several float32 matrix products on {@code device}, in GFLOP/s: the machine's rate.
