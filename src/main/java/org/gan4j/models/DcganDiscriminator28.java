@@ -2,12 +2,13 @@ package org.gan4j.models;
 
 import org.bytedeco.pytorch.Tensor;
 import org.gan4j.nn.Layers;
+import org.gan4j.nn.Net;
 import org.gan4j.nn.Sequential;
 
 /**
  * DCGAN discriminator for 28x28x1 (Radford et al. 2015): 5x5 stride-2 convs 1->64 (14x14)
  * ->128 (7x7), each followed by LeakyReLU(0.2) and dropout, then dense 6272 -> 1 logit. Dropout runs
- * before the activation, in place (the same map: the mask is non-negative).
+ * before the activation, in place (the same map: the mask is non-negative), as one product on the CPU.
  */
 public final class DcganDiscriminator28 extends Discriminator {
     private final Sequential net;
@@ -19,9 +20,11 @@ public final class DcganDiscriminator28 extends Discriminator {
 
     /** {@code channels} input channels (packing multiplies them); options as configured. */
     public DcganDiscriminator28(double dropout, long channels, DOptions o) {
+        Net[] act1 = Layers.dropoutLeakyReluInPlace(dropout, 0.2);
+        Net[] act2 = Layers.dropoutLeakyReluInPlace(dropout, 0.2);
         Sequential s = new Sequential(
-                o.sn(Layers.conv2d(channels, 64, 5, 2, 2)), Layers.dropoutInPlace(dropout), Layers.leakyReluInPlace(0.2),
-                o.sn(Layers.conv2d(64, 128, 5, 2, 2)), Layers.dropoutInPlace(dropout), Layers.leakyReluInPlace(0.2));
+                o.sn(Layers.conv2d(channels, 64, 5, 2, 2)), act1[0], act1[1],
+                o.sn(Layers.conv2d(64, 128, 5, 2, 2)), act2[0], act2[1]);
         long features = 128;
         if (o.minibatchStd()) {
             s.add(Layers.minibatchStd(DOptions.STD_GROUP));

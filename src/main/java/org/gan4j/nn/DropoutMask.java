@@ -43,6 +43,7 @@ public final class DropoutMask {
         final long[] draws = new long[BLOCK / 4];
         final long[] low = new long[BLOCK / 4];
         final long[] high = new long[BLOCK / 4];
+        final long[] x = new long[BLOCK / 2];
     }
 
     private static final ThreadLocal<Stage> STAGE = ThreadLocal.withInitial(Stage::new);
@@ -69,8 +70,23 @@ public final class DropoutMask {
 
     /** A float32 mask shaped like {@code x}. */
     public static Tensor draw(Tensor x, double p) {
+        return draw(x, p, 1, false);
+    }
+
+    /**
+     * A float32 mask shaped like float32 {@code x} (dense, NCHW or channels-last) with leaky
+     * ReLU's slope folded in: 0 where dropped, 1 / (1 - p) where kept and x &gt; 0, slope / (1 -
+     * p) where kept and x &lt;= 0; the same draws as {@link #draw}. {@code x * mask} is then
+     * leaky_relu(dropout(x)) in one product, and its backward is one product too.
+     */
+    public static Tensor drawWithSlope(Tensor x, double p, double slope) {
+        return draw(x, p, slope, true);
+    }
+
+    private static Tensor draw(Tensor x, double p, double slope, boolean withSlope) {
         int threshold = (int) Math.round(p * 65536);
         int keep = Float.floatToRawIntBits((float) (1 / (1 - p)));
+        int keepSloped = Float.floatToRawIntBits((float) (slope / (1 - p)));
         long seed = seed();
         // laid out as x (channels-last too), so that x * mask runs over both in memory order
         Tensor mask = torch.empty_like(x, new ScalarTypeOptional(torch.ScalarType.Float), new LayoutOptional(),
@@ -79,12 +95,24 @@ public final class DropoutMask {
         BytePointer memory = new BytePointer(mask.data_ptr_float()).capacity(n * Float.BYTES);
         LongBuffer pairs = memory.asBuffer().order(ByteOrder.nativeOrder()).asLongBuffer();
         IntBuffer single = memory.asBuffer().order(ByteOrder.nativeOrder()).asIntBuffer();
+        LongBuffer xPairs = null;
+        IntBuffer xSingle = null;
+        if (withSlope) {
+            BytePointer xm = new BytePointer(x.data_ptr_float()).capacity(n * Float.BYTES);
+            xPairs = xm.asBuffer().order(ByteOrder.nativeOrder()).asLongBuffer();
+            xSingle = xm.asBuffer().order(ByteOrder.nativeOrder()).asIntBuffer();
+        }
         Stage stage = STAGE.get();
         // one thread: a second one only contends with libtorch's worker, which spins between
         // parallel regions (a D forward + backward took longer with two; seen here)
         for (long from = 0; from < n; from += BLOCK) {
             int len = (int) Math.min(BLOCK, n - from);
-            fill(stage, pairs, single, from, len, seed ^ (GAMMA * (from / BLOCK + 1)), threshold, keep);
+            long blockSeed = seed ^ (GAMMA * (from / BLOCK + 1));
+            if (withSlope) {
+                fillSloped(stage, pairs, single, xPairs, xSingle, from, len, blockSeed, threshold, keep, keepSloped);
+            } else {
+                fill(stage, pairs, single, from, len, blockSeed, threshold, keep);
+            }
         }
         return mask;
     }
@@ -124,6 +152,52 @@ public final class DropoutMask {
         long bits = mix64(seed + steps[q]);
         for (int i = 4 * q; i < len; i++, bits >>>= 16) {
             single.put((int) from + i, k & ~(((int) bits & 0xFFFF) - threshold >> 31));
+        }
+    }
+
+    /**
+     * {@link #fill} where each kept element takes {@code ks} instead of {@code k} where x's
+     * element is negative (its sign bit, read from x's memory in the same order): the same
+     * loops, the choice branch-free, so that C2 still vectorizes them.
+     */
+    private static void fillSloped(Stage s, LongBuffer pairs, IntBuffer single, LongBuffer xPairs, IntBuffer xSingle,
+            long from, int len, long seed, int threshold, int k, int ks) {
+        int q = len / 4;
+        long[] d = s.draws;
+        long[] steps = STEPS;
+        for (int j = 0; j < q; j++) {
+            d[j] = mix64(seed + steps[j]);
+        }
+        long[] xs = s.x;
+        xPairs.get((int) (from / 2), xs, 0, 2 * q);
+        long t = threshold;
+        long k0 = k & 0xFFFFFFFFL;
+        long k1 = (long) k << 32;
+        long d0 = (k ^ ks) & 0xFFFFFFFFL;
+        long d1 = (long) (k ^ ks) << 32;
+        long[] low = s.low;
+        long[] high = s.high;
+        for (int j = 0; j < q; j++) {
+            long z = d[j];
+            long xp = xs[j];
+            // a negative low (high) float spreads its sign over 64 bits and swaps k for ks there
+            long c0 = k0 ^ d0 & (xp << 32 >> 63);
+            long c1 = k1 ^ d1 & (xp >> 63);
+            low[j] = ~((z & 0xFFFF) - t >> 63) & c0 | ~((z >>> 16 & 0xFFFF) - t >> 63) & c1;
+        }
+        for (int j = 0; j < q; j++) {
+            long z = d[j] >>> 32;
+            long xp = xs[q + j];
+            long c0 = k0 ^ d0 & (xp << 32 >> 63);
+            long c1 = k1 ^ d1 & (xp >> 63);
+            high[j] = ~((z & 0xFFFF) - t >> 63) & c0 | ~((z >>> 16) - t >> 63) & c1;
+        }
+        pairs.put((int) (from / 2), low, 0, q);
+        pairs.put((int) (from / 2) + q, high, 0, q);
+        long bits = mix64(seed + steps[q]);
+        for (int i = 4 * q; i < len; i++, bits >>>= 16) {
+            int c = k ^ (k ^ ks) & (xSingle.get((int) from + i) >> 31);
+            single.put((int) from + i, c & ~(((int) bits & 0xFFFF) - threshold >> 31));
         }
     }
 

@@ -95,14 +95,43 @@ public final class Layers {
                         return x.mul_(mask); // computed in float32, stored in x's type
                     }
                     // keep bf16 activations bf16 (a float32 mask would promote them)
-                    return x.mul(x.scalar_type() == torch.ScalarType.Float ? mask : mask.toType(x.scalar_type()));
+                    return x.mul(Tensors.isFloat(x) ? mask : mask.toType(x.scalar_type()));
                 }
                 // float32 uniforms whatever x's type: bf16 ones would round p to 8 bits
-                Tensor u = torch.rand_like(x.scalar_type() == torch.ScalarType.Float ? x : x.toType(torch.ScalarType.Float));
+                Tensor u = torch.rand_like(Tensors.isFloat(x) ? x : x.toType(torch.ScalarType.Float));
                 Tensor keep = u.ge(drop);
                 return inPlace ? x.mul_(keep).mul_(scale) : x.mul(keep).mul(scale);
             }
         };
+    }
+
+    /**
+     * Dropout then LeakyReLU, both overwriting their input (the conditions of
+     * {@link #dropoutInPlace} and {@link #leakyReluInPlace}), as two entries of a Sequential so
+     * that the names of later layers' parameters stay those of saved checkpoints; the second
+     * passes its input through. In training on the CPU in float32 the pair is one product with
+     * a mask whose kept entries carry the slope where x &lt;= 0
+     * ({@link DropoutMask#drawWithSlope}): forward one pass over x instead of two, backward one
+     * product instead of LeakyReLU's backward and a product. Elsewhere: the two layers' ops.
+     */
+    public static Net[] dropoutLeakyReluInPlace(double p, double slope) {
+        Net dropout = dropout(p, true);
+        Scalar s = new Scalar(slope);
+        Net fused = new Functional("Dropout(" + p + ", inplace)+LeakyReLU(" + slope + ", inplace)", null) {
+            @Override
+            public Tensor forward(Tensor x) {
+                if (p == 0 || !is_training()) {
+                    return torch.leaky_relu_(x, s);
+                }
+                if (x.is_cpu() && Tensors.isFloat(x)
+                        && (x.is_contiguous() || x.is_contiguous(torch.MemoryFormat.ChannelsLast))) {
+                    return x.mul_(DropoutMask.drawWithSlope(x, p, slope));
+                }
+                dropout.train(true);
+                return torch.leaky_relu_(dropout.forward(x), s);
+            }
+        };
+        return new Net[] {fused, new Functional("(LeakyReLU above)", x -> x)};
     }
 
     /** Lookup table (num, dim), init N(0, 1) as torch.nn.Embedding; input is a long tensor. */

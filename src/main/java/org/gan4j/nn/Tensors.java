@@ -44,4 +44,12 @@ public final class Tensors {
         c.data_ptr_double().get(out);
         return out;
     }
+
+    /**
+     * Whether {@code t} holds float32. The presets hand back a new enum object from
+     * {@code scalar_type()}, so {@code ==} against {@code torch.ScalarType.Float} is always false.
+     */
+    public static boolean isFloat(Tensor t) {
+        return t.scalar_type().value == torch.ScalarType.Float.value;
+    }
 }

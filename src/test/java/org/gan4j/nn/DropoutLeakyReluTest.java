@@ -1,0 +1,85 @@
+package org.gan4j.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+/** The fused dropout + LeakyReLU pair against the two layers it replaces, drawn from the same seed. */
+class DropoutLeakyReluTest {
+    private static final double P = 0.3;
+    private static final double SLOPE = 0.2;
+
+    /** Output and input gradient of {@code layers} on x (a copy, since they write in place). */
+    private static Tensor[] run(Net[] layers, Tensor x0, Tensor upstream, long seed) {
+        Tensor x = x0.clone().requires_grad_(true);
+        Seeds.seedTorch(seed);
+        Tensor y = x.mul(new Scalar(1)); // a non-leaf for the in-place ops, as a convolution's output is
+        for (Net n : layers) {
+            n.train(true);
+            y = n.forward(y);
+        }
+        y.mul(upstream).sum().backward();
+        return new Tensor[] {y.detach(), x.grad()};
+    }
+
+    private static double maxDiff(Tensor a, Tensor b) {
+        return a.sub(b).abs().max().item_double();
+    }
+
+    @Test
+    void fusedPairEqualsDropoutThenLeakyReluOnBothLayouts() {
+        try (PointerScope s = new PointerScope()) {
+            torch.manual_seed(3);
+            // 2 x 5 x 131 x 103 elements: several mask blocks and a tail past the last group of four
+            for (boolean last : new boolean[] {false, true}) {
+                Tensor x = torch.randn(2, 5, 131, 103);
+                Tensor g = torch.randn(2, 5, 131, 103);
+                if (last) {
+                    x = x.contiguous(torch.MemoryFormat.ChannelsLast);
+                    g = g.contiguous(torch.MemoryFormat.ChannelsLast);
+                }
+                Tensor[] fused = run(Layers.dropoutLeakyReluInPlace(P, SLOPE), x, g, 11);
+                Tensor[] plain = run(new Net[] {Layers.dropoutInPlace(P), Layers.leakyReluInPlace(SLOPE)}, x, g, 11);
+                assertThat(maxDiff(fused[0], plain[0])).as("forward, channels-last " + last).isLessThan(1e-6);
+                assertThat(maxDiff(fused[1], plain[1])).as("input gradient, channels-last " + last).isLessThan(1e-6);
+                assertThat(fused[0].is_contiguous(last ? torch.MemoryFormat.ChannelsLast : torch.MemoryFormat.Contiguous))
+                        .isTrue();
+                // the slope reaches negative inputs, dropout every sign alike
+                Tensor kept = fused[0].ne(new Scalar(0));
+                double keptShare = kept.toType(torch.ScalarType.Float).mean().item_double();
+                assertThat(keptShare).isBetween(0.69, 0.71);
+                Tensor neg = x.lt(new Scalar(0)).logical_and(kept);
+                Tensor ratio = fused[0].masked_select(neg).div(x.masked_select(neg));
+                assertThat(ratio.sub(new Scalar(SLOPE / (1 - P))).abs().max().item_double()).isLessThan(1e-5);
+            }
+        }
+    }
+
+    @Test
+    void evalModeIsTheActivationAloneAndBf16TakesTheTwoLayers() {
+        try (PointerScope s = new PointerScope()) {
+            torch.manual_seed(4);
+            Net[] pair = Layers.dropoutLeakyReluInPlace(P, SLOPE);
+            Tensor x = torch.randn(3, 7, 9, 9);
+            for (Net n : pair) {
+                n.train(false);
+            }
+            Tensor y = x.clone();
+            for (Net n : pair) {
+                y = n.forward(y);
+            }
+            assertThat(maxDiff(y, torch.leaky_relu(x, new Scalar(SLOPE)))).isZero();
+            Tensor xb = x.toType(torch.ScalarType.BFloat16);
+            Tensor g = torch.randn(3, 7, 9, 9);
+            Tensor[] fused = run(pair, xb, g.toType(torch.ScalarType.BFloat16), 8);
+            Tensor[] plain = run(new Net[] {Layers.dropoutInPlace(P), Layers.leakyReluInPlace(SLOPE)}, xb,
+                    g.toType(torch.ScalarType.BFloat16), 8);
+            assertThat(fused[0].scalar_type().value).isEqualTo(torch.ScalarType.BFloat16.value);
+            assertThat(maxDiff(fused[0].toType(torch.ScalarType.Float), plain[0].toType(torch.ScalarType.Float))).isZero();
+        }
+    }
+}
