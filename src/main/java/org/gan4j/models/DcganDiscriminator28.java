@@ -13,6 +13,7 @@ import org.gan4j.nn.Sequential;
 public final class DcganDiscriminator28 extends Discriminator {
     private final Sequential net;
     private final long featureSize;
+    private final boolean independent;
 
     public DcganDiscriminator28(double dropout) {
         this(dropout, 1, DOptions.PLAIN);
@@ -31,6 +32,7 @@ public final class DcganDiscriminator28 extends Discriminator {
             features++;
         }
         featureSize = features * 7 * 7;
+        independent = !o.minibatchStd() && !o.spectralNorm();
         net = child("net", s.add(Layers.flatten()).add(o.sn(Layers.linear(featureSize, 1))));
         Init.dcgan(this);
     }
@@ -38,6 +40,11 @@ public final class DcganDiscriminator28 extends Discriminator {
     @Override
     public Tensor forward(Tensor x) {
         return head(features(x));
+    }
+
+    @Override
+    public boolean samplesIndependent() {
+        return independent;
     }
 
     @Override

@@ -20,6 +20,15 @@ public abstract class Discriminator extends Net {
         return new Output(forward(x), null);
     }
 
+    /**
+     * True where each sample's output depends on that sample alone and a forward pass changes
+     * no state (no batch statistics, no minibatch std-dev, no spectral norm's power iteration):
+     * a batch may then be judged in parts. False unless a model says so.
+     */
+    public boolean samplesIndependent() {
+        return false;
+    }
+
     /** Classes D is conditioned on; 0 for an unconditional D. */
     public int classes() {
         return 0;

@@ -388,17 +388,33 @@ public final class Trainer {
         double gradD = diagnostics ? Params.gradNorm(d) : 0;
         Params.requiresGrad(d, false); // G's step needs D's input gradients only
         Discriminator.Output out;
-        try (Autocast ac = Autocast.bf16(bf16, device)) {
-            if (nCritic > 1) {
-                yFake = classes > 0 ? fakeLabels(batch, classes) : null;
-                zFake = noise(batch);
-                codes = obj.info() > 0 ? components(zFake) : null;
-                fake = g.forward(zFake, yFake);
+        List<Discriminator.Output> halves = null;
+        Tensor[] fakeHalves = null;
+        Discriminator.Output[] cutHalves = null;
+        if (gPassInHalves()) {
+            // D's pass over the fakes as two halves side by side, each cut from the loss's graph
+            // as in the D step; the halves' input gradients then meet at G's output
+            long h = batch / 2;
+            Tensor f0 = fake.narrow(0, 0, h).detach().requires_grad_(true);
+            Tensor f1 = fake.narrow(0, h, batch - h).detach().requires_grad_(true);
+            fakeHalves = new Tensor[] {f0, f1};
+            halves = TeamFork.both(() -> judge(f0, null, bf16), () -> judge(f1, null, bf16), Trainer::pointers);
+            cutHalves = new Discriminator.Output[] {cut(halves.get(0)), cut(halves.get(1))};
+            out = new Discriminator.Output(torch.cat(new TensorVector(cutHalves[0].logits(), cutHalves[1].logits())),
+                    null);
+        } else {
+            try (Autocast ac = Autocast.bf16(bf16, device)) {
+                if (nCritic > 1) {
+                    yFake = classes > 0 ? fakeLabels(batch, classes) : null;
+                    zFake = noise(batch);
+                    codes = obj.info() > 0 ? components(zFake) : null;
+                    fake = g.forward(zFake, yFake);
+                }
+                out = d.judge(fake, yFake);
             }
-            out = d.judge(fake, yFake);
-        }
-        if (bf16) {
-            out = fp32(out);
+            if (bf16) {
+                out = fp32(out);
+            }
         }
         Tensor lossG = loss.generator(out.logits());
         Tensor totalG = out.classLogits() == null ? lossG
@@ -409,6 +425,14 @@ public final class Trainer {
         }
         optG.zeroGrad();
         totalG.backward();
+        if (halves != null) {
+            List<Discriminator.Output> passes = halves;
+            Discriminator.Output[] cuts = cutHalves;
+            TeamFork.both(() -> backward(passes.get(0), cuts[0]), () -> backward(passes.get(1), cuts[1]));
+            Tensor gradFake = torch.cat(new TensorVector(fakeHalves[0].grad(), fakeHalves[1].grad()));
+            torch.backward(new TensorVector(fake), new TensorVector(gradFake), new BoolOptional(), false,
+                    new TensorVector());
+        }
         optG.step();
         Params.requiresGrad(d, true);
         if (ema != null) {
@@ -417,6 +441,19 @@ public final class Trainer {
         double gradG = diagnostics ? Params.gradNorm(g) : 0;
         return new StepResult(lossD, penalty, classLoss, lossG, dReal, dFake, GanLoss.logits(obj.loss()), gradD,
                 gradG);
+    }
+
+    /**
+     * The G step's D pass in two halves side by side ({@link TeamFork}), one thread each, where
+     * D's passes run side by side in the D step, D judges each sample alone
+     * ({@link Discriminator#samplesIndependent}), the G step reuses the D step's fakes and its
+     * loss reads D's logits alone (no classes, InfoGAN codes or mode seeking).
+     */
+    private boolean gPassInHalves() {
+        ExperimentConfig.Objective obj = config.objective();
+        return forkD && !device.is_cuda() && TeamFork.available() && config.train().nCritic() == 1
+                && config.train().batchSize() >= 2 && d.classes() == 0 && obj.info() == 0 && obj.modeSeeking() == 0
+                && d.samplesIndependent();
     }
 
     /**

@@ -137,18 +137,20 @@ class TrainerTest {
         assertThat(java.util.Arrays.equals(weights(reloadedGenerator(dir)), weights(t.generator()))).isTrue();
     }
 
-    /** D's gradients of the first step, concatenated. */
-    private static float[] dGradients(Trainer t) {
-        TensorVector ps = t.discriminator().parameters();
+    /** D's gradients of the first step, then G's, concatenated. */
+    private static float[] gradients(Trainer t) {
         TensorVector gs = new TensorVector();
-        for (long i = 0; i < ps.size(); i++) {
-            gs.push_back(ps.get(i).grad());
+        for (org.gan4j.nn.Net n : List.of(t.discriminator(), t.generator())) {
+            TensorVector ps = n.parameters();
+            for (long i = 0; i < ps.size(); i++) {
+                gs.push_back(ps.get(i).grad());
+            }
         }
         return flatten(gs);
     }
 
     /** One step of {@code c} with D's passes side by side or one after the other. */
-    private static float[] firstStepDGradients(ExperimentConfig c, boolean fork) {
+    private static float[] firstStepGradients(ExperimentConfig c, boolean fork) {
         String before = System.getProperty("gan4j.fork_d");
         System.setProperty("gan4j.fork_d", Boolean.toString(fork));
         try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
@@ -156,7 +158,7 @@ class TrainerTest {
             try (org.gan4j.data.BatchLoader loader = t.loader()) {
                 t.stepOnce(loader);
             }
-            return dGradients(t);
+            return gradients(t);
         } finally {
             if (before == null) {
                 System.clearProperty("gan4j.fork_d");
@@ -171,8 +173,10 @@ class TrainerTest {
      * their outputs cut from the graph: the same gradients as one backward through both (to
      * float rounding: each pass runs on one thread), for a plain DCGAN, an InfoGAN D whose Q head
      * adds a class loss on the fake pass, a projection D (labels into both passes), an AC-GAN D
-     * with class losses on both passes, and a D that packs pairs and adds minibatch std-dev. Dropout is off here, since forked passes draw
-     * their masks from per-branch streams; with it on, a forked step is still deterministic.
+     * with class losses on both passes, and a D that packs pairs and adds minibatch std-dev; and
+     * G's gradients, whose step judges the plain DCGAN's fakes in two halves side by side.
+     * Dropout is off here, since forked passes draw their masks from per-branch streams; with it
+     * on, a forked step is still deterministic.
      */
     @Test
     void dsPassesSideBySideGiveTheGradientsOfOneBackwardAndRepeatBitwise() throws Exception {
@@ -185,8 +189,8 @@ class TrainerTest {
                     tinyDcgan("model.dropout=0", "model.conditioning=projection"),
                     tinyDcgan("model.dropout=0", "model.conditioning=acgan"),
                     tinyDcgan("model.dropout=0", "model.packing=2", "model.minibatch_std=true"))) {
-                float[] side = firstStepDGradients(c, true);
-                float[] seq = firstStepDGradients(c, false);
+                float[] side = firstStepGradients(c, true);
+                float[] seq = firstStepGradients(c, false);
                 assertThat(side).hasSameSizeAs(seq);
                 double diff = 0;
                 double norm = 0;
@@ -195,10 +199,10 @@ class TrainerTest {
                     norm += seq[i] * (double) seq[i];
                 }
                 assertThat(norm).isPositive();
-                assertThat(Math.sqrt(diff / norm)).as("relative difference of D's gradients").isLessThan(1e-5);
+                assertThat(Math.sqrt(diff / norm)).as("relative difference of D's and G's gradients").isLessThan(1e-5);
             }
             ExperimentConfig dropout = tinyDcgan("train.batch_size=16");
-            assertThat(firstStepDGradients(dropout, true)).isEqualTo(firstStepDGradients(dropout, true));
+            assertThat(firstStepGradients(dropout, true)).isEqualTo(firstStepGradients(dropout, true));
         } finally {
             org.bytedeco.pytorch.global.torch.set_num_threads(threads);
         }
