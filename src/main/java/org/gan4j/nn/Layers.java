@@ -81,28 +81,29 @@ public final class Layers {
     }
 
     private static Net dropout(double p, boolean inPlace) {
-        Scalar drop = new Scalar(p);
-        Scalar scale = new Scalar(1 / (1 - p));
         return new Functional("Dropout(" + p + (inPlace ? ", inplace)" : ")"), null) {
             @Override
             public Tensor forward(Tensor x) {
-                if (p == 0 || !is_training()) {
-                    return x;
-                }
-                if (x.is_cpu()) {
-                    Tensor mask = DropoutMask.draw(x, p);
-                    if (inPlace) {
-                        return x.mul_(mask); // computed in float32, stored in x's type
-                    }
-                    // keep bf16 activations bf16 (a float32 mask would promote them)
-                    return x.mul(Tensors.isFloat(x) ? mask : mask.toType(x.scalar_type()));
-                }
-                // float32 uniforms whatever x's type: bf16 ones would round p to 8 bits
-                Tensor u = torch.rand_like(Tensors.isFloat(x) ? x : x.toType(torch.ScalarType.Float));
-                Tensor keep = u.ge(drop);
-                return inPlace ? x.mul_(keep).mul_(scale) : x.mul(keep).mul(scale);
+                return p == 0 || !is_training() ? x : dropoutTraining(x, p, inPlace);
             }
         };
+    }
+
+    /** Dropout's training-mode map. */
+    private static Tensor dropoutTraining(Tensor x, double p, boolean inPlace) {
+        if (x.is_cpu()) {
+            Tensor mask = DropoutMask.draw(x, p);
+            if (inPlace) {
+                return x.mul_(mask); // computed in float32, stored in x's type
+            }
+            // keep bf16 activations bf16 (a float32 mask would promote them)
+            return x.mul(Tensors.isFloat(x) ? mask : mask.toType(x.scalar_type()));
+        }
+        // float32 uniforms whatever x's type: bf16 ones would round p to 8 bits
+        Tensor u = torch.rand_like(Tensors.isFloat(x) ? x : x.toType(torch.ScalarType.Float));
+        Tensor keep = u.ge(new Scalar(p));
+        Scalar scale = new Scalar(1 / (1 - p));
+        return inPlace ? x.mul_(keep).mul_(scale) : x.mul(keep).mul(scale);
     }
 
     /**
@@ -115,7 +116,6 @@ public final class Layers {
      * product instead of LeakyReLU's backward and a product. Elsewhere: the two layers' ops.
      */
     public static Net[] dropoutLeakyReluInPlace(double p, double slope) {
-        Net dropout = dropout(p, true);
         Scalar s = new Scalar(slope);
         Net fused = new Functional("Dropout(" + p + ", inplace)+LeakyReLU(" + slope + ", inplace)", null) {
             @Override
@@ -127,8 +127,7 @@ public final class Layers {
                         && (x.is_contiguous() || x.is_contiguous(torch.MemoryFormat.ChannelsLast))) {
                     return x.mul_(DropoutMask.drawWithSlope(x, p, slope));
                 }
-                dropout.train(true);
-                return torch.leaky_relu_(dropout.forward(x), s);
+                return torch.leaky_relu_(dropoutTraining(x, p, true), s);
             }
         };
         return new Net[] {fused, new Functional("(LeakyReLU above)", x -> x)};
