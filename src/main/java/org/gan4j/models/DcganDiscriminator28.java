@@ -39,7 +39,9 @@ public final class DcganDiscriminator28 extends Discriminator {
 
     @Override
     public Tensor forward(Tensor x) {
-        return head(features(x));
+        // the last layer reads the maps before Flatten: channels-last maps then need no copy
+        Tensor maps = net.forward(x, 0, net.size() - 2);
+        return ((Layers.Linear) net.get(net.size() - 1)).forwardFlattened(maps).view(-1);
     }
 
     @Override

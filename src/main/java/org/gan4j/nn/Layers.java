@@ -340,6 +340,29 @@ public final class Layers {
             }
             return y;
         }
+
+        /**
+         * {@code forward(x.flatten(1))} for a 4-D x, computed without that flatten's copy where x
+         * is channels-last in memory: x read in its (H, W, C) order, the weight's columns permuted
+         * to match (a copy of the weight, not of the batch), and the gradient reaching x in x's
+         * own layout, so the convolution before does not copy it either.
+         */
+        public Tensor forwardFlattened(Tensor x) {
+            if (x.dim() != 4 || x.is_contiguous() || !x.is_contiguous(torch.MemoryFormat.ChannelsLast)) {
+                return forward(x.flatten(1, -1));
+            }
+            long c = x.size(1);
+            long h = x.size(2);
+            long w = x.size(3);
+            Tensor wt = sn == null ? weight : sn.apply();
+            long out = wt.size(0);
+            Tensor hwc = wt.view(out, c, h, w).permute(0, 2, 3, 1).reshape(out, h * w * c);
+            Tensor y = torch.linear(x.permute(0, 2, 3, 1).reshape(x.size(0), h * w * c), hwc, optional(bias));
+            if (FlopCounter.active()) {
+                FlopCounter.addMacs(y.numel() * weight.size(1));
+            }
+            return y;
+        }
     }
 
     /** Convolution or transposed convolution with square kernels; weight init as torch.nn. */

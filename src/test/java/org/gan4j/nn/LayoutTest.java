@@ -58,6 +58,40 @@ class LayoutTest {
     }
 
     @Test
+    void linearOverChannelsLastMapsMatchesFlattenThenLinear() {
+        for (boolean sn : new boolean[] {false, true}) {
+            try (PointerScope s = new PointerScope()) {
+                // the same seed: the same weights and, with spectral norm, the same power-iteration vector
+                Seeds.seedTorch(8);
+                Layers.Linear a = Layers.linear(6 * 3 * 4, 2);
+                if (sn) {
+                    Layers.spectralNorm(a);
+                }
+                Seeds.seedTorch(8);
+                Layers.Linear b = Layers.linear(6 * 3 * 4, 2);
+                if (sn) {
+                    Layers.spectralNorm(b);
+                }
+                Tensor x = torch.randn(5, 6, 3, 4);
+                Tensor xNchw = x.clone().requires_grad_(true);
+                Tensor xNhwc = x.contiguous(torch.MemoryFormat.ChannelsLast).requires_grad_(true);
+                Tensor g = torch.randn(5, 2);
+                Tensor want = a.forward(xNchw.flatten(1, -1));
+                Tensor got = b.forwardFlattened(xNhwc);
+                assertThat(got.sub(want).abs().max().item_double()).as("sn " + sn).isLessThan(1e-5);
+                want.mul(g).sum().backward();
+                got.mul(g).sum().backward();
+                assertThat(b.weight.grad().sub(a.weight.grad()).abs().max().item_double()).isLessThan(1e-5);
+                assertThat(xNhwc.grad().sub(xNchw.grad()).abs().max().item_double()).isLessThan(1e-5);
+                assertThat(xNhwc.grad().is_contiguous()).as("the gradient keeps x's layout").isFalse();
+                // NCHW maps take the plain path
+                assertThat(b.forwardFlattened(x).sub(a.forward(x.flatten(1, -1))).abs().max().item_double())
+                        .isLessThan(1e-5);
+            }
+        }
+    }
+
+    @Test
     void strideOneTransposedConvolutionStaysNchwUnderChannelsLast() {
         Layers.Conv2d up = Layers.withChannelsLast(true, () -> Layers.convTranspose2d(32, 16, 5, 1, 2, 0));
         Layers.Conv2d up2 = Layers.withChannelsLast(true, () -> Layers.convTranspose2d(32, 16, 5, 2, 2, 1));
