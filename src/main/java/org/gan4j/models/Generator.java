@@ -2,6 +2,7 @@ package org.gan4j.models;
 
 import org.bytedeco.pytorch.Tensor;
 import org.gan4j.nn.Net;
+import org.gan4j.nn.SplitLinear;
 
 /** Maps noise z of shape (N, zDim) to samples of shape (N, sampleShape...). */
 public abstract class Generator extends Net {
@@ -36,5 +37,24 @@ public abstract class Generator extends Net {
     /** Samples of classes y (N, long); an unconditional G ignores y. */
     public Tensor forward(Tensor z, Tensor y) {
         return forward(z);
+    }
+
+    /**
+     * {@link #forward(Tensor, Tensor)} where a G may leave its first dense layer's gradients for
+     * the caller to complete ({@link Deferred#finish}) after its backward, which lets that layer
+     * run split over two threads ({@link SplitLinear}). By default nothing is left.
+     */
+    public Deferred forwardDeferred(Tensor z, Tensor y) {
+        return new Deferred(forward(z, y), null);
+    }
+
+    /** Samples, and the first layer's gradients still to add after backward (null: none). */
+    public record Deferred(Tensor samples, SplitLinear.Pending pending) {
+        /** Adds what the backward left; call after each backward through {@link #samples}. */
+        public void finish() {
+            if (pending != null) {
+                pending.finish();
+            }
+        }
     }
 }

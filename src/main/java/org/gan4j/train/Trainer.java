@@ -309,6 +309,7 @@ public final class Trainer {
         Tensor zFake = null;
         Tensor yFake = null;
         Tensor codes = null; // InfoGAN: the component each fake's z picked, once per z
+        Generator.Deferred deferred = null;
         Tensor lossD = null;
         Tensor dReal = null;
         Tensor dFake = null;
@@ -330,7 +331,9 @@ public final class Trainer {
             Discriminator.Output outFake;
             try (Autocast ac = Autocast.bf16(bf16, device)) {
                 if (nCritic == 1) {
-                    fake = g.forward(zFake, yFake); // reused by the generator step below
+                    // reused by the generator step below, which completes G's first layer (if split)
+                    deferred = forkD ? g.forwardDeferred(zFake, yFake) : null;
+                    fake = deferred != null ? deferred.samples() : g.forward(zFake, yFake);
                 } else {
                     try (NoGradGuard ng = new NoGradGuard()) {
                         fake = g.forward(zFake, yFake);
@@ -433,6 +436,9 @@ public final class Trainer {
             torch.backward(new TensorVector(fake), new TensorVector(gradFake), new BoolOptional(), false,
                     new TensorVector());
         }
+        if (deferred != null) {
+            deferred.finish();
+        }
         optG.step();
         Params.requiresGrad(d, true);
         if (ema != null) {
@@ -457,9 +463,10 @@ public final class Trainer {
     }
 
     /**
-     * D's real and fake passes side by side ({@link TeamFork}) where libtorch runs two threads;
-     * the system property gan4j.fork_d=false (or GAN4J_FORK_D=false) runs them one after the
-     * other, as on any other thread count. Read when a trainer is made.
+     * D's real and fake passes side by side ({@link TeamFork}) where libtorch runs two threads,
+     * and G's first dense layer split over both ({@link org.gan4j.nn.SplitLinear}); the system
+     * property gan4j.fork_d=false (or GAN4J_FORK_D=false) runs them one after the other, as on
+     * any other thread count. Read when a trainer is made.
      */
     static boolean forkDRequested() {
         return !"false".equals(System.getProperty("gan4j.fork_d", System.getenv().getOrDefault("GAN4J_FORK_D", "true")));

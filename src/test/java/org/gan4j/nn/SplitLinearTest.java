@@ -1,0 +1,96 @@
+package org.gan4j.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.gan4j.models.DcganGenerator28;
+import org.gan4j.models.Generator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SplitLinearTest {
+    private int threadsBefore;
+
+    @BeforeEach
+    void twoThreads() {
+        threadsBefore = torch.get_num_threads();
+        torch.set_num_threads(2);
+    }
+
+    @AfterEach
+    void restore() {
+        torch.set_num_threads(threadsBefore);
+    }
+
+    private static double maxDiff(Tensor a, Tensor b) {
+        return a.sub(b).abs().max().item_double();
+    }
+
+    @Test
+    void splitLayerGivesAutogradsOutputAndGradientsAndAccumulates() {
+        for (boolean bias : new boolean[] {false, true}) {
+            try (PointerScope s = new PointerScope()) {
+                Seeds.seedTorch(11);
+                Layers.Linear plain = Layers.linear(20, 37, bias); // an odd width: halves of 18 and 19
+                Layers.Linear split = Layers.linear(20, 37, bias);
+                try (NoGradGuard ng = new NoGradGuard()) {
+                    split.weight.copy_(plain.weight);
+                    if (bias) {
+                        split.bias.copy_(plain.bias);
+                    }
+                }
+                Tensor x = torch.randn(6, 20);
+                assertThat(SplitLinear.applies(split, x)).isTrue();
+                assertThat(SplitLinear.applies(split, x.clone().requires_grad_(true)))
+                        .as("its input gradient is not computed").isFalse();
+                for (int pass = 0; pass < 2; pass++) { // the second pass adds to the first's gradients
+                    Tensor g = torch.randn(6, 37);
+                    Tensor want = plain.forward(x);
+                    want.mul(g).sum().backward();
+                    SplitLinear.Pending p = SplitLinear.forward(split, x);
+                    assertThat(maxDiff(p.output(), want)).as("bias " + bias).isLessThan(1e-5);
+                    p.output().mul(g).sum().backward();
+                    assertThat(split.weight.grad().defined()).as("not before finish").isEqualTo(pass > 0);
+                    p.finish();
+                    assertThat(maxDiff(split.weight.grad(), plain.weight.grad())).isLessThan(1e-5);
+                    if (bias) {
+                        assertThat(maxDiff(split.bias.grad(), plain.bias.grad())).isLessThan(1e-5);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void dcganGeneratorWithItsDenseLayerSplitMatchesThePlainForwardAndBackward() {
+        try (PointerScope s = new PointerScope()) {
+            Seeds.seedTorch(12);
+            DcganGenerator28 a = new DcganGenerator28(16);
+            Seeds.seedTorch(12);
+            DcganGenerator28 b = new DcganGenerator28(16);
+            Tensor z = torch.randn(8, 16);
+            Tensor g = torch.randn(8, 1, 28, 28);
+            Tensor want = a.forward(z);
+            want.mul(g).sum().backward();
+            Generator.Deferred d = b.forwardDeferred(z, null);
+            assertThat(d.pending()).as("the dense layer runs split").isNotNull();
+            assertThat(maxDiff(d.samples(), want)).isLessThan(1e-5);
+            d.samples().mul(g).sum().backward();
+            d.finish();
+            Tensor[] pa = Params.of(a);
+            Tensor[] pb = Params.of(b);
+            assertThat(pb).hasSameSizeAs(pa);
+            for (int i = 0; i < pa.length; i++) {
+                Tensor ga = pa[i].grad();
+                Tensor gb = pb[i].grad();
+                assertThat(gb.defined()).as("parameter " + i).isTrue();
+                double scale = Math.max(1e-3, ga.abs().max().item_double());
+                assertThat(maxDiff(gb, ga) / scale).as("parameter " + i).isLessThan(1e-4);
+            }
+        }
+    }
+}
