@@ -138,8 +138,20 @@ public final class TeamFork {
      * {@link #available()} is false. An exception in either is rethrown after both finished.
      */
     public static <T> List<T> both(Supplier<T> a, Supplier<T> b, Function<T, Pointer[]> pointers) {
-        long[] seeds = {DropoutMask.seed(), DropoutMask.seed()};
-        Fork f = new Fork(a, b, seeds, pointers);
+        return all(List.of(a, b), pointers);
+    }
+
+    /**
+     * {@link #both} for any number of tasks: the two threads claim them in order, each taking
+     * the next as it finishes one, so a thread that runs slower (a shared VM's vCPUs do, for
+     * milliseconds at a time) takes fewer. Results come back in the tasks' order.
+     */
+    public static <T> List<T> all(List<? extends Supplier<T>> tasks, Function<T, Pointer[]> pointers) {
+        long[] seeds = new long[tasks.size()];
+        for (int i = 0; i < seeds.length; i++) {
+            seeds[i] = DropoutMask.seed();
+        }
+        Fork f = new Fork(tasks, seeds, pointers);
         if (!IN_BRANCH.get()) { // inside a branch: one after the other (the team is busy)
             synchronized (TeamFork.class) {
                 if (available()) {
@@ -155,11 +167,11 @@ public final class TeamFork {
             }
         }
         f.work(); // anything no thread claimed (a team of one)
-        if (f.done.get() != 2) {
+        if (f.done.get() != f.tasks.length) {
             throw new IllegalStateException("gan4j: a forked task did not finish");
         }
         PointerScope outer = PointerScope.getInnerScope();
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < f.tasks.length; i++) {
             if (f.errors[i] != null) {
                 Throwable e = f.errors[i];
                 if (e instanceof RuntimeException r) {
@@ -201,21 +213,23 @@ public final class TeamFork {
         final Supplier<?>[] tasks;
         final long[] seeds;
         final Function<Object, Pointer[]> pointers;
-        final Object[] results = new Object[2];
-        final Throwable[] errors = new Throwable[2];
+        final Object[] results;
+        final Throwable[] errors;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
 
         @SuppressWarnings("unchecked")
-        <T> Fork(Supplier<T> a, Supplier<T> b, long[] seeds, Function<T, Pointer[]> pointers) {
-            this.tasks = new Supplier<?>[] {a, b};
+        <T> Fork(List<? extends Supplier<T>> tasks, long[] seeds, Function<T, Pointer[]> pointers) {
+            this.tasks = tasks.toArray(new Supplier<?>[0]);
+            this.results = new Object[this.tasks.length];
+            this.errors = new Throwable[this.tasks.length];
             this.seeds = seeds;
             this.pointers = (Function<Object, Pointer[]>) pointers;
         }
 
         /** Claims and runs tasks until none is left. */
         void work() {
-            for (int i = next.getAndIncrement(); i < 2; i = next.getAndIncrement()) {
+            for (int i = next.getAndIncrement(); i < tasks.length; i = next.getAndIncrement()) {
                 run(i);
             }
         }

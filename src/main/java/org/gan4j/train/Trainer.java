@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
@@ -342,7 +344,24 @@ public final class Trainer {
             }
             boolean fork = dPassesSideBySide();
             List<Discriminator.Output> passes;
-            if (fork) {
+            List<Discriminator.Output> cuts = null;
+            if (fork && dPassesInQuarters(real.size(0))) {
+                // each batch as two halves: four passes the two threads claim as they go
+                List<Supplier<Discriminator.Output>> tasks = new ArrayList<>();
+                for (Tensor in : new Tensor[] {real, fake.detach()}) {
+                    long h = in.size(0) / 2;
+                    Tensor first = in.narrow(0, 0, h);
+                    Tensor second = in.narrow(0, h, in.size(0) - h);
+                    tasks.add(() -> judge(first, null, bf16));
+                    tasks.add(() -> judge(second, null, bf16));
+                }
+                passes = TeamFork.all(tasks, Trainer::pointers);
+                cuts = passes.stream().map(Trainer::cut).toList();
+                outReal = new Discriminator.Output(
+                        torch.cat(new TensorVector(cuts.get(0).logits(), cuts.get(1).logits())), null);
+                outFake = new Discriminator.Output(
+                        torch.cat(new TensorVector(cuts.get(2).logits(), cuts.get(3).logits())), null);
+            } else if (fork) {
                 Tensor realIn = real;
                 Tensor fakeIn = fake.detach();
                 Tensor yIn = yFake;
@@ -350,6 +369,7 @@ public final class Trainer {
                 // the loss on outputs cut from the passes' graphs; each pass back-propagates on its own
                 outReal = cut(passes.get(0));
                 outFake = cut(passes.get(1));
+                cuts = List.of(outReal, outFake);
             } else {
                 passes = null;
                 outReal = judge(real, y, bf16);
@@ -378,9 +398,11 @@ public final class Trainer {
             }
             optD.zeroGrad();
             total.backward();
-            if (passes != null) {
-                Discriminator.Output cutReal = outReal;
-                Discriminator.Output cutFake = outFake;
+            if (passes != null && passes.size() == 4) {
+                quarterGradients(passes, cuts);
+            } else if (passes != null) {
+                Discriminator.Output cutReal = cuts.get(0);
+                Discriminator.Output cutFake = cuts.get(1);
                 TeamFork.both(() -> backward(passes.get(0), cutReal), () -> backward(passes.get(1), cutFake));
             }
             optD.step();
@@ -463,6 +485,15 @@ public final class Trainer {
     }
 
     /**
+     * The D step's passes as four half batches (see {@link TeamFork#all}) where D judges each
+     * sample alone and reads no labels: a thread slowed for a while takes fewer of them.
+     */
+    private boolean dPassesInQuarters(long batch) {
+        ExperimentConfig.Objective obj = config.objective();
+        return batch >= 4 && d.classes() == 0 && obj.info() == 0 && d.samplesIndependent();
+    }
+
+    /**
      * D's real and fake passes side by side ({@link TeamFork}) where libtorch runs two threads,
      * and G's first dense layer split over both ({@link org.gan4j.nn.SplitLinear}); the system
      * property gan4j.fork_d=false (or GAN4J_FORK_D=false) runs them one after the other, as on
@@ -499,6 +530,48 @@ public final class Trainer {
     private static Discriminator.Output cut(Discriminator.Output o) {
         return new Discriminator.Output(o.logits().detach().requires_grad_(true),
                 o.classLogits() == null ? null : o.classLogits().detach().requires_grad_(true));
+    }
+
+    /**
+     * D's gradients from the four quarter passes: each pass's own, taken side by side, then
+     * summed in the passes' order. Left to accumulate as each finished, four float sums would
+     * land in whatever order the threads finished and a run would not repeat bitwise (two do:
+     * a + b is b + a).
+     */
+    private void quarterGradients(List<Discriminator.Output> passes, List<Discriminator.Output> cuts) {
+        Tensor[] params = Params.of(d);
+        TensorVector inputs = new TensorVector(params);
+        List<Supplier<Tensor[]>> tasks = new ArrayList<>();
+        for (int k = 0; k < passes.size(); k++) {
+            Discriminator.Output pass = passes.get(k);
+            Tensor gradOut = cuts.get(k).logits().grad();
+            tasks.add(() -> {
+                TensorVector gs = torch.grad(new TensorVector(pass.logits()), inputs, new TensorVector(gradOut),
+                        new BoolOptional(false), false, true);
+                Tensor[] own = new Tensor[params.length];
+                for (int i = 0; i < own.length; i++) {
+                    own[i] = new Tensor(gs.get(i)); // own the handle: the vector's element dies with it
+                }
+                return own;
+            });
+        }
+        List<Tensor[]> grads = TeamFork.all(tasks, g -> g);
+        for (int i = 0; i < params.length; i++) {
+            Tensor sum = null;
+            for (int pair = 0; pair < grads.size(); pair += 2) {
+                Tensor a = grads.get(pair)[i];
+                Tensor b = grads.get(pair + 1)[i];
+                Tensor both = !a.defined() ? (b.defined() ? b : null) : b.defined() ? a.add(b) : a;
+                sum = both == null ? sum : sum == null ? both : sum.add(both);
+            }
+            if (sum != null) {
+                if (params[i].grad().defined()) {
+                    params[i].grad().add_(sum);
+                } else {
+                    params[i].mutable_grad().put(sum);
+                }
+            }
+        }
     }
 
     /** Back-propagates a pass from the gradients its cut outputs collected. */
