@@ -334,7 +334,11 @@ public final class Layers {
 
         @Override
         public Tensor forward(Tensor x) {
-            Tensor y = torch.linear(x, sn == null ? weight : sn.apply(), optional(bias));
+            return counted(torch.linear(x, sn == null ? weight : sn.apply(), optional(bias)));
+        }
+
+        /** {@code y}, this layer's output, counted where a {@link FlopCounter} runs. */
+        Tensor counted(Tensor y) {
             if (FlopCounter.active()) {
                 FlopCounter.addMacs(y.numel() * weight.size(1));
             }
@@ -357,11 +361,7 @@ public final class Layers {
             Tensor wt = sn == null ? weight : sn.apply();
             long out = wt.size(0);
             Tensor hwc = wt.view(out, c, h, w).permute(0, 2, 3, 1).reshape(out, h * w * c);
-            Tensor y = torch.linear(x.permute(0, 2, 3, 1).reshape(x.size(0), h * w * c), hwc, optional(bias));
-            if (FlopCounter.active()) {
-                FlopCounter.addMacs(y.numel() * weight.size(1));
-            }
-            return y;
+            return counted(torch.linear(x.permute(0, 2, 3, 1).reshape(x.size(0), h * w * c), hwc, optional(bias)));
         }
     }
 

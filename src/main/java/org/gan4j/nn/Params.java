@@ -55,6 +55,17 @@ public final class Params {
         }
     }
 
+    /** Adds {@code g} to {@code p}'s gradient as autograd would: taken as it is where none is set yet. */
+    public static void addGrad(Tensor p, Tensor g) {
+        try (NoGradGuard ng = new NoGradGuard()) {
+            if (p.grad().defined()) {
+                p.grad().add_(g);
+            } else {
+                p.mutable_grad().put(g);
+            }
+        }
+    }
+
     /** L2 norm of all gradients together (0 where none has been computed). */
     public static double gradNorm(Net net) {
         TensorVector ps = net.parameters();

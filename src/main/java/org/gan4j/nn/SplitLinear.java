@@ -35,10 +35,7 @@ public final class SplitLinear {
         long half = out / 2;
         Tensor y = torch.empty(x.size(0), out);
         TeamFork.both(() -> product(y, x, l, 0, half), () -> product(y, x, l, half, out - half));
-        if (FlopCounter.active()) {
-            FlopCounter.addMacs(y.numel() * l.weight.size(1));
-        }
-        return new Pending(l, x, y.requires_grad_(true));
+        return new Pending(l, x, l.counted(y).requires_grad_(true));
     }
 
     /**
@@ -94,12 +91,7 @@ public final class SplitLinear {
                     w.mutable_grad().put(gw);
                 }
                 if (layer.bias != null) {
-                    Tensor gb = gy.sum(new long[] {0}, false, null);
-                    if (layer.bias.grad().defined()) {
-                        layer.bias.grad().add_(gb);
-                    } else {
-                        layer.bias.mutable_grad().put(gb);
-                    }
+                    Params.addGrad(layer.bias, gy.sum(new long[] {0}, false, null));
                 }
             }
         }

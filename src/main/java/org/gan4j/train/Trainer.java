@@ -345,7 +345,8 @@ public final class Trainer {
             boolean fork = dPassesSideBySide();
             List<Discriminator.Output> passes;
             List<Discriminator.Output> cuts = null;
-            if (fork && dPassesInQuarters(real.size(0))) {
+            boolean quarters = fork && dPassesInQuarters(real.size(0));
+            if (quarters) {
                 // each batch as two halves: four passes the two threads claim as they go
                 List<Supplier<Discriminator.Output>> tasks = new ArrayList<>();
                 for (Tensor in : new Tensor[] {real, fake.detach()}) {
@@ -398,7 +399,7 @@ public final class Trainer {
             }
             optD.zeroGrad();
             total.backward();
-            if (passes != null && passes.size() == 4) {
+            if (quarters) {
                 quarterGradients(passes, cuts);
             } else if (passes != null) {
                 Discriminator.Output cutReal = cuts.get(0);
@@ -558,18 +559,12 @@ public final class Trainer {
         List<Tensor[]> grads = TeamFork.all(tasks, g -> g);
         for (int i = 0; i < params.length; i++) {
             Tensor sum = null;
-            for (int pair = 0; pair < grads.size(); pair += 2) {
-                Tensor a = grads.get(pair)[i];
-                Tensor b = grads.get(pair + 1)[i];
-                Tensor both = !a.defined() ? (b.defined() ? b : null) : b.defined() ? a.add(b) : a;
-                sum = both == null ? sum : sum == null ? both : sum.add(both);
+            for (Tensor[] pass : grads) { // the passes' order, whichever thread ran them
+                Tensor g = pass[i];
+                sum = !g.defined() ? sum : sum == null ? g : sum.add(g);
             }
             if (sum != null) {
-                if (params[i].grad().defined()) {
-                    params[i].grad().add_(sum);
-                } else {
-                    params[i].mutable_grad().put(sum);
-                }
+                Params.addGrad(params[i], sum);
             }
         }
     }

@@ -8,24 +8,11 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.gan4j.models.DcganGenerator28;
 import org.gan4j.models.Generator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(TwoLibtorchThreads.class)
 class SplitLinearTest {
-    private int threadsBefore;
-
-    @BeforeEach
-    void twoThreads() {
-        threadsBefore = torch.get_num_threads();
-        torch.set_num_threads(2);
-    }
-
-    @AfterEach
-    void restore() {
-        torch.set_num_threads(threadsBefore);
-    }
-
     private static double maxDiff(Tensor a, Tensor b) {
         return a.sub(b).abs().max().item_double();
     }

@@ -10,24 +10,11 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(TwoLibtorchThreads.class)
 class TeamForkTest {
-    private int threadsBefore;
-
-    @BeforeEach
-    void twoThreads() {
-        threadsBefore = torch.get_num_threads();
-        torch.set_num_threads(2);
-    }
-
-    @AfterEach
-    void restore() {
-        torch.set_num_threads(threadsBefore);
-    }
-
     private record Seen(String thread, int threads, Tensor t) {
     }
 
