@@ -3,7 +3,6 @@ package org.gan4j.models;
 import org.bytedeco.pytorch.Tensor;
 import org.gan4j.nn.Layers;
 import org.gan4j.nn.Sequential;
-import org.gan4j.nn.SplitLinear;
 
 /**
  * DCGAN generator for 28x28x1 (Radford et al. 2015, arXiv:1511.06434), in the layout of
@@ -37,15 +36,5 @@ public final class DcganGenerator28 extends Generator {
     @Override
     public Tensor forward(Tensor z) {
         return net.forward(z);
-    }
-
-    @Override
-    public Deferred forwardDeferred(Tensor z, Tensor y) {
-        Layers.Linear dense = (Layers.Linear) net.get(0);
-        if (!SplitLinear.applies(dense, z)) {
-            return super.forwardDeferred(z, y);
-        }
-        SplitLinear.Pending p = SplitLinear.forward(dense, z);
-        return new Deferred(net.forward(p.output(), 1, net.size()), p);
     }
 }

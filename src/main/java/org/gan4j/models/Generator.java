@@ -2,7 +2,7 @@ package org.gan4j.models;
 
 import org.bytedeco.pytorch.Tensor;
 import org.gan4j.nn.Net;
-import org.gan4j.nn.SplitLinear;
+import org.gan4j.nn.DeferredGrads;
 
 /** Maps noise z of shape (N, zDim) to samples of shape (N, sampleShape...). */
 public abstract class Generator extends Net {
@@ -40,21 +40,23 @@ public abstract class Generator extends Net {
     }
 
     /**
-     * {@link #forward(Tensor, Tensor)} where a G may leave its first dense layer's gradients for
-     * the caller to complete ({@link Deferred#finish}) after its backward, which lets that layer
-     * run split over two threads ({@link SplitLinear}). By default nothing is left.
+     * {@link #forward(Tensor, Tensor)} where layers may leave parameter gradients for the caller
+     * to add ({@link Deferred#finish}) after its backward ({@link DeferredGrads}): a first dense
+     * layer fed by the noise runs split over two threads ({@link org.gan4j.nn.SplitLinear}), and
+     * under bf16 autocast wide convolutions compute their weight gradients as forward
+     * convolutions.
      */
     public Deferred forwardDeferred(Tensor z, Tensor y) {
-        return new Deferred(forward(z, y), null);
+        try (DeferredGrads grads = DeferredGrads.open()) {
+            return new Deferred(forward(z, y), grads);
+        }
     }
 
-    /** Samples, and the first layer's gradients still to add after backward (null: none). */
-    public record Deferred(Tensor samples, SplitLinear.Pending pending) {
+    /** Samples, and the gradients still to add after backward. */
+    public record Deferred(Tensor samples, DeferredGrads grads) {
         /** Adds what the backward left; call after each backward through {@link #samples}. */
         public void finish() {
-            if (pending != null) {
-                pending.finish();
-            }
+            grads.finish();
         }
     }
 }

@@ -334,6 +334,12 @@ public final class Layers {
 
         @Override
         public Tensor forward(Tensor x) {
+            DeferredGrads grads = DeferredGrads.current();
+            if (grads != null && SplitLinear.applies(this, x)) {
+                SplitLinear.Pending p = SplitLinear.forward(this, x);
+                grads.add(p::finish);
+                return p.output();
+            }
             return counted(torch.linear(x, sn == null ? weight : sn.apply(), optional(bias)));
         }
 
@@ -543,6 +549,10 @@ public final class Layers {
 
         private Tensor compute(Tensor x, Tensor weight, Tensor bias) {
             TensorOptional b = optional(bias);
+            boolean square = padding[0] == padding[1] && stride[0] == stride[1];
+            if (weight == this.weight && square && ConvWeightGrad.applies(x, weight, weight.size(1), weight.size(0))) {
+                return deferringWeightGrad(x.to(torch.ScalarType.BFloat16), b);
+            }
             if (transposed) {
                 if (FlopCounter.active()) {
                     // every input pixel meets every weight once
@@ -552,9 +562,7 @@ public final class Layers {
                     // the same map as a plain convolution with the kernel flipped and in/out swapped:
                     // oneDNN's bf16 path runs that ~1.75x faster than its stride-1 deconvolution
                     // (DCGAN-28's 256->128 layer: 21 -> 12 ms per batch of 64, seen here)
-                    long k = weight.size(2);
-                    return conv2d(x, weight.transpose(0, 1).flip(new long[] {2, 3}), b, stride,
-                            new long[] {k - 1 - padding[0], k - 1 - padding[1]}, dilation);
+                    return conv2d(x, flipped(weight), b, stride, flippedPadding(), dilation);
                 }
                 if (weight.size(1) <= FOLD_MAX_OUT_CHANNELS && x.is_cpu() && !torch.is_autocast_enabled(x.device().type())) {
                     return foldTransposed(x, weight, bias, stride[0], padding[0], outputPadding);
@@ -567,6 +575,45 @@ public final class Layers {
             if (FlopCounter.active()) {
                 FlopCounter.addMacs(y.numel() * weight.numel() / weight.size(0));
             }
+            return y;
+        }
+
+        /** A stride-1 transposed convolution's weight as the plain convolution's kernel. */
+        private static Tensor flipped(Tensor weight) {
+            return weight.transpose(0, 1).flip(new long[] {2, 3});
+        }
+
+        private long[] flippedPadding() {
+            long k = weight.size(2);
+            return new long[] {k - 1 - padding[0], k - 1 - padding[1]};
+        }
+
+        /**
+         * {@link #compute} under bf16 autocast with the weight detached, its gradient left to the
+         * open {@link DeferredGrads} ({@link ConvWeightGrad}); xb: the input in bf16.
+         */
+        private Tensor deferringWeightGrad(Tensor xb, TensorOptional b) {
+            Tensor w = weight.detach();
+            Tensor y;
+            ConvWeightGrad.Kind kind;
+            long p = padding[0];
+            if (!transposed) {
+                kind = ConvWeightGrad.Kind.CONV;
+                y = torch.conv2d(xb, w, b, stride, padding, dilation, 1);
+            } else if (stride[0] == 1 && outputPadding == 0) {
+                kind = ConvWeightGrad.Kind.FLIPPED;
+                p = flippedPadding()[0];
+                y = torch.conv2d(xb, flipped(w), b, stride, flippedPadding(), dilation, 1);
+            } else {
+                kind = ConvWeightGrad.Kind.TRANSPOSED;
+                y = torch.conv_transpose2d(xb, w, b, stride, padding, new long[] {outputPadding, outputPadding}, 1,
+                        dilation);
+            }
+            if (FlopCounter.active()) {
+                FlopCounter.addMacs(transposed ? xb.numel() * weight.numel() / weight.size(0)
+                        : y.numel() * weight.numel() / weight.size(0));
+            }
+            ConvWeightGrad.defer(kind, weight, xb, y, stride[0], p);
             return y;
         }
     }

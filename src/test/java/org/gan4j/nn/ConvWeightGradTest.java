@@ -1,0 +1,136 @@
+package org.gan4j.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.function.Supplier;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.gan4j.models.DcganGenerator28;
+import org.gan4j.models.Generator;
+import org.junit.jupiter.api.Test;
+
+class ConvWeightGradTest {
+    private static double relDiff(Tensor got, Tensor want) {
+        double scale = want.abs().max().item_double();
+        return got.sub(want).abs().max().item_double() / scale;
+    }
+
+    /**
+     * The layer's gradients under bf16 autocast, deferred and finished, against autograd's own:
+     * same input and bias gradients (the same kernels), the weight's within bf16 rounding.
+     */
+    private static void checkAgainstAutograd(Supplier<Layers.Conv2d> make, Tensor x, long[] outShape) {
+        Seeds.seedTorch(21);
+        Layers.Conv2d plain = make.get();
+        Seeds.seedTorch(21);
+        Layers.Conv2d deferring = make.get();
+        Tensor g = torch.randn(outShape);
+        Tensor xa = x.clone().requires_grad_(true);
+        Tensor xb = x.clone().requires_grad_(true);
+        try (Autocast ac = Autocast.bf16(true, x.device())) {
+            plain.forward(xa).to(torch.ScalarType.Float).mul(g).sum().backward();
+        }
+        DeferredGrads grads;
+        Tensor y;
+        try (DeferredGrads open = DeferredGrads.open(); Autocast ac = Autocast.bf16(true, x.device())) {
+            grads = open;
+            y = deferring.forward(xb);
+        }
+        assertThat(grads.size()).as("the layer deferred its weight gradient").isEqualTo(1);
+        assertThat(DeferredGrads.current()).as("closed").isNull();
+        y.to(torch.ScalarType.Float).mul(g).sum().backward();
+        assertThat(deferring.weight.grad().defined()).as("not before finish").isFalse();
+        assertThat(xb.grad().equal(xa.grad())).as("input gradient").isTrue();
+        assertThat(relDiff(deferring.bias.grad(), plain.bias.grad())).as("bias gradient").isLessThan(1e-2);
+        grads.finish();
+        Tensor want = plain.weight.grad();
+        Tensor got = deferring.weight.grad();
+        assertThat(got.sizes().vec().get()).isEqualTo(want.sizes().vec().get());
+        assertThat(got.scalar_type().value).isEqualTo(torch.ScalarType.Float.value);
+        assertThat(relDiff(got, want)).as("weight gradient").isLessThan(1e-2);
+        // a second backward and finish add to the gradients, as autograd does
+        try (Autocast ac = Autocast.bf16(true, x.device())) {
+            plain.forward(xa).to(torch.ScalarType.Float).mul(g).sum().backward();
+        }
+        try (DeferredGrads open = DeferredGrads.open(); Autocast ac = Autocast.bf16(true, x.device())) {
+            grads = open;
+            y = deferring.forward(xb);
+        }
+        y.to(torch.ScalarType.Float).mul(g).sum().backward();
+        grads.finish();
+        assertThat(relDiff(deferring.weight.grad(), plain.weight.grad())).as("accumulated").isLessThan(1e-2);
+    }
+
+    @Test
+    void strideTwoConvolution() {
+        try (PointerScope s = new PointerScope()) {
+            checkAgainstAutograd(() -> Layers.conv2d(64, 128, 5, 2, 2), torch.randn(4, 64, 14, 14),
+                    new long[] {4, 128, 7, 7});
+        }
+    }
+
+    @Test
+    void strideTwoTransposedConvolution() {
+        try (PointerScope s = new PointerScope()) {
+            checkAgainstAutograd(() -> Layers.convTranspose2d(128, 64, 5, 2, 2, 1, true), torch.randn(4, 128, 7, 7),
+                    new long[] {4, 64, 14, 14});
+        }
+    }
+
+    @Test
+    void strideOneTransposedConvolutionRunAsAFlippedOne() {
+        try (PointerScope s = new PointerScope()) {
+            checkAgainstAutograd(() -> Layers.convTranspose2d(256, 128, 5, 1, 2, 0, true), torch.randn(4, 256, 7, 7),
+                    new long[] {4, 128, 7, 7});
+        }
+    }
+
+    @Test
+    void narrowLayersAndFloat32KeepAutogradsPath() {
+        try (PointerScope s = new PointerScope()) {
+            Layers.Conv2d narrow = Layers.convTranspose2d(64, 16, 5, 2, 2, 1, false);
+            Layers.Conv2d wide = Layers.conv2d(64, 128, 5, 2, 2);
+            Tensor x = torch.randn(2, 64, 14, 14).requires_grad_(true);
+            try (DeferredGrads open = DeferredGrads.open()) {
+                wide.forward(x); // float32
+                try (Autocast ac = Autocast.bf16(true, x.device())) {
+                    narrow.forward(x);
+                    try (NoGradGuard ng = new NoGradGuard()) {
+                        wide.forward(x);
+                    }
+                }
+                assertThat(open.size()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void generatorUnderBf16MatchesAutograd() {
+        try (PointerScope s = new PointerScope()) {
+            Seeds.seedTorch(22);
+            DcganGenerator28 a = new DcganGenerator28(100);
+            Seeds.seedTorch(22);
+            DcganGenerator28 b = new DcganGenerator28(100);
+            Tensor z = torch.randn(8, 100);
+            Tensor g = torch.randn(8, 1, 28, 28);
+            try (Autocast ac = Autocast.bf16(true, z.device())) {
+                a.forward(z).to(torch.ScalarType.Float).mul(g).sum().backward();
+            }
+            Generator.Deferred d;
+            try (Autocast ac = Autocast.bf16(true, z.device())) {
+                d = b.forwardDeferred(z, null);
+            }
+            assertThat(d.grads().size()).as("256->128 and 128->64 defer, 64->1 does not").isEqualTo(2);
+            d.samples().to(torch.ScalarType.Float).mul(g).sum().backward();
+            d.finish();
+            Tensor[] pa = Params.of(a);
+            Tensor[] pb = Params.of(b);
+            for (int i = 0; i < pa.length; i++) {
+                assertThat(pb[i].grad().defined()).as("parameter " + i).isTrue();
+                assertThat(relDiff(pb[i].grad(), pa[i].grad())).as("parameter " + i).isLessThan(2e-2);
+            }
+        }
+    }
+}
