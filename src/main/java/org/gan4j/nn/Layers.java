@@ -123,9 +123,16 @@ public final class Layers {
                 if (p == 0 || !is_training()) {
                     return torch.leaky_relu_(x, s);
                 }
-                if (x.is_cpu() && Tensors.isFloat(x)
-                        && (x.is_contiguous() || x.is_contiguous(torch.MemoryFormat.ChannelsLast))) {
+                boolean dense = x.is_contiguous() || x.is_contiguous(torch.MemoryFormat.ChannelsLast);
+                if (x.is_cpu() && dense && Tensors.isFloat(x)) {
                     return x.mul_(DropoutMask.drawWithSlope(x, p, slope));
+                }
+                if (x.is_cpu() && dense && Tensors.isBFloat16(x)) {
+                    // the mask drawn against x in float32, then rounded to bf16 (its scales to
+                    // within 0.2%) so that the product and its backward run bf16 by bf16: a
+                    // float32 mask took libtorch's unvectorized mixed-type path
+                    Tensor mask = DropoutMask.drawWithSlope(x.toType(torch.ScalarType.Float), p, slope);
+                    return x.mul_(mask.toType(torch.ScalarType.BFloat16));
                 }
                 return torch.leaky_relu_(dropoutTraining(x, p, true), s);
             }

@@ -52,4 +52,9 @@ public final class Tensors {
     public static boolean isFloat(Tensor t) {
         return t.scalar_type().value == torch.ScalarType.Float.value;
     }
+
+    /** Whether {@code t} holds bfloat16 (compared by value, as {@link #isFloat}). */
+    public static boolean isBFloat16(Tensor t) {
+        return t.scalar_type().value == torch.ScalarType.BFloat16.value;
+    }
 }

@@ -60,7 +60,7 @@ class DropoutLeakyReluTest {
     }
 
     @Test
-    void evalModeIsTheActivationAloneAndBf16TakesTheTwoLayers() {
+    void evalModeIsTheActivationAlone() {
         try (PointerScope s = new PointerScope()) {
             torch.manual_seed(4);
             Net[] pair = Layers.dropoutLeakyReluInPlace(P, SLOPE);
@@ -73,13 +73,32 @@ class DropoutLeakyReluTest {
                 y = n.forward(y);
             }
             assertThat(maxDiff(y, torch.leaky_relu(x, new Scalar(SLOPE)))).isZero();
+        }
+    }
+
+    /**
+     * In bf16 the fused mask is rounded to bf16 (1 / (1 - p) and slope / (1 - p) to within 0.2%):
+     * the same elements dropped as by the two layers, the rest within two bf16 steps of theirs.
+     */
+    @Test
+    void bf16FusedPairDropsTheSameElementsAndScalesWithinRounding() {
+        try (PointerScope s = new PointerScope()) {
+            torch.manual_seed(4);
+            Tensor x = torch.randn(3, 7, 9, 9).contiguous(torch.MemoryFormat.ChannelsLast);
             Tensor xb = x.toType(torch.ScalarType.BFloat16);
-            Tensor g = torch.randn(3, 7, 9, 9);
-            Tensor[] fused = run(pair, xb, g.toType(torch.ScalarType.BFloat16), 8);
-            Tensor[] plain = run(new Net[] {Layers.dropoutInPlace(P), Layers.leakyReluInPlace(SLOPE)}, xb,
-                    g.toType(torch.ScalarType.BFloat16), 8);
+            Tensor g = torch.randn(3, 7, 9, 9).toType(torch.ScalarType.BFloat16);
+            Tensor[] fused = run(Layers.dropoutLeakyReluInPlace(P, SLOPE), xb, g, 8);
+            Tensor[] plain = run(new Net[] {Layers.dropoutInPlace(P), Layers.leakyReluInPlace(SLOPE)}, xb, g, 8);
             assertThat(fused[0].scalar_type().value).isEqualTo(torch.ScalarType.BFloat16.value);
-            assertThat(maxDiff(fused[0].toType(torch.ScalarType.Float), plain[0].toType(torch.ScalarType.Float))).isZero();
+            for (int i = 0; i < 2; i++) {
+                Tensor a = fused[i].toType(torch.ScalarType.Float);
+                Tensor b = plain[i].toType(torch.ScalarType.Float);
+                assertThat(a.eq(new Scalar(0)).equal(b.eq(new Scalar(0)))).as("dropped, output " + i).isTrue();
+                double rel = a.sub(b).abs().div(b.abs().clamp_min(new Scalar(1e-6))).max().item_double();
+                assertThat(rel).as("output " + i).isLessThan(2.0 / 128);
+            }
+            assertThat(fused[0].eq(new Scalar(0)).toType(torch.ScalarType.Float).mean().item_double())
+                    .isBetween(0.2, 0.4);
         }
     }
 }
