@@ -141,4 +141,30 @@ class LayoutTest {
             assertThat(wide).isGreaterThan(1e-4).isLessThan(1e-2);
         }
     }
+
+    /** A bf16 image layer (one output channel, padded to 16) gets its bias gradient added outside oneDNN. */
+    @Test
+    void bf16ImageLayersGradientsMatchFloat32() {
+        try (PointerScope s = new PointerScope()) {
+            Seeds.seedTorch(6);
+            Layers.Conv2d c = Layers.convTranspose2d(64, 1, 5, 2, 2, 1);
+            Tensor x = torch.randn(4, 64, 14, 14);
+            Tensor g = torch.randn(4, 1, 28, 28);
+            c.forward(x).mul(g).sum().backward();
+            Tensor wantW = c.weight.grad().clone();
+            Tensor wantB = c.bias.grad().clone();
+            c.weight.grad().zero_();
+            c.bias.grad().zero_();
+            Tensor y;
+            try (Autocast ac = Autocast.bf16(true, x.device())) {
+                y = c.forward(x);
+            }
+            assertThat(y.scalar_type().value).isEqualTo(torch.ScalarType.BFloat16.value);
+            y.toType(torch.ScalarType.Float).mul(g).sum().backward();
+            assertThat(c.bias.grad().sub(wantB).abs().max().item_double() / wantB.abs().max().item_double())
+                    .isLessThan(1e-2);
+            assertThat(c.weight.grad().sub(wantW).abs().max().item_double() / wantW.abs().max().item_double())
+                    .isLessThan(2e-2);
+        }
+    }
 }
