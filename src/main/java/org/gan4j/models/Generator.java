@@ -1,8 +1,8 @@
 package org.gan4j.models;
 
 import org.bytedeco.pytorch.Tensor;
-import org.gan4j.nn.Net;
 import org.gan4j.nn.DeferredGrads;
+import org.gan4j.nn.Net;
 
 /** Maps noise z of shape (N, zDim) to samples of shape (N, sampleShape...). */
 public abstract class Generator extends Net {

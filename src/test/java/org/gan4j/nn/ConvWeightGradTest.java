@@ -2,13 +2,20 @@ package org.gan4j.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.gan4j.config.ConfigLoader;
+import org.gan4j.config.ExperimentConfig;
 import org.gan4j.models.DcganGenerator28;
 import org.gan4j.models.Generator;
+import org.gan4j.models.Models;
 import org.junit.jupiter.api.Test;
 
 class ConvWeightGradTest {
@@ -66,37 +73,38 @@ class ConvWeightGradTest {
     @Test
     void strideTwoConvolution() {
         try (PointerScope s = new PointerScope()) {
-            checkAgainstAutograd(() -> Layers.conv2d(64, 128, 5, 2, 2), torch.randn(4, 64, 14, 14),
-                    new long[] {4, 128, 7, 7});
+            checkAgainstAutograd(() -> Layers.conv2d(64, 128, 5, 2, 2), torch.randn(16, 64, 14, 14),
+                    new long[] {16, 128, 7, 7});
         }
     }
 
     @Test
     void strideTwoTransposedConvolution() {
         try (PointerScope s = new PointerScope()) {
-            checkAgainstAutograd(() -> Layers.convTranspose2d(128, 64, 5, 2, 2, 1, true), torch.randn(4, 128, 7, 7),
-                    new long[] {4, 64, 14, 14});
+            checkAgainstAutograd(() -> Layers.convTranspose2d(128, 64, 5, 2, 2, 1, true), torch.randn(16, 128, 7, 7),
+                    new long[] {16, 64, 14, 14});
         }
     }
 
     @Test
     void strideOneTransposedConvolutionRunAsAFlippedOne() {
         try (PointerScope s = new PointerScope()) {
-            checkAgainstAutograd(() -> Layers.convTranspose2d(256, 128, 5, 1, 2, 0, true), torch.randn(4, 256, 7, 7),
-                    new long[] {4, 128, 7, 7});
+            checkAgainstAutograd(() -> Layers.convTranspose2d(256, 128, 5, 1, 2, 0, true), torch.randn(16, 256, 7, 7),
+                    new long[] {16, 128, 7, 7});
         }
     }
 
     @Test
-    void narrowLayersAndFloat32KeepAutogradsPath() {
+    void narrowLayersSmallBatchesAndFloat32KeepAutogradsPath() {
         try (PointerScope s = new PointerScope()) {
             Layers.Conv2d narrow = Layers.convTranspose2d(64, 16, 5, 2, 2, 1, false);
             Layers.Conv2d wide = Layers.conv2d(64, 128, 5, 2, 2);
-            Tensor x = torch.randn(2, 64, 14, 14).requires_grad_(true);
+            Tensor x = torch.randn(16, 64, 14, 14).requires_grad_(true);
             try (DeferredGrads open = DeferredGrads.open()) {
                 wide.forward(x); // float32
                 try (Autocast ac = Autocast.bf16(true, x.device())) {
                     narrow.forward(x);
+                    wide.forward(x.narrow(0, 0, 8)); // a batch off the 16-block
                     try (NoGradGuard ng = new NoGradGuard()) {
                         wide.forward(x);
                     }
@@ -113,8 +121,8 @@ class ConvWeightGradTest {
             DcganGenerator28 a = new DcganGenerator28(100);
             Seeds.seedTorch(22);
             DcganGenerator28 b = new DcganGenerator28(100);
-            Tensor z = torch.randn(8, 100);
-            Tensor g = torch.randn(8, 1, 28, 28);
+            Tensor z = torch.randn(16, 100);
+            Tensor g = torch.randn(16, 1, 28, 28);
             try (Autocast ac = Autocast.bf16(true, z.device())) {
                 a.forward(z).to(torch.ScalarType.Float).mul(g).sum().backward();
             }
@@ -130,6 +138,49 @@ class ConvWeightGradTest {
             for (int i = 0; i < pa.length; i++) {
                 assertThat(pb[i].grad().defined()).as("parameter " + i).isTrue();
                 assertThat(relDiff(pb[i].grad(), pa[i].grad())).as("parameter " + i).isLessThan(2e-2);
+            }
+        }
+    }
+
+    /** Every shipped config's G, its deferred gradients finished under bf16, against autograd's. */
+    @Test
+    void everyShippedGeneratorMatchesAutogradUnderBf16() throws Exception {
+        List<Path> files;
+        try (Stream<Path> st = Files.list(Path.of("configs"))) {
+            files = st.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        for (Path f : files) {
+            try (PointerScope s = new PointerScope()) {
+                ExperimentConfig c = ConfigLoader.load(f, List.of());
+                Seeds.seedTorch(23);
+                Generator a = Layers.withChannelsLast(c.train().channelsLast(), () -> Models.generator(c));
+                Seeds.seedTorch(23);
+                Generator b = Layers.withChannelsLast(c.train().channelsLast(), () -> Models.generator(c));
+                Tensor z = torch.randn(16, a.zDim());
+                Tensor y = a.classes() > 0 ? torch.arange(new org.bytedeco.pytorch.Scalar(16))
+                        .remainder(new org.bytedeco.pytorch.Scalar(a.classes())) : null;
+                Tensor g = torch.randn(a.forward(z, y).sizes().vec().get());
+                try (Autocast ac = Autocast.bf16(true, z.device())) {
+                    a.forward(z, y).to(torch.ScalarType.Float).mul(g).sum().backward();
+                }
+                Generator.Deferred d;
+                try (Autocast ac = Autocast.bf16(true, z.device())) {
+                    d = b.forwardDeferred(z, y);
+                }
+                d.samples().to(torch.ScalarType.Float).mul(g).sum().backward();
+                d.finish();
+                Tensor[] pa = Params.of(a);
+                Tensor[] pb = Params.of(b);
+                for (int i = 0; i < pa.length; i++) {
+                    if (!pa[i].grad().defined()) {
+                        assertThat(pb[i].grad().defined()).as(f + " parameter " + i).isFalse();
+                        continue;
+                    }
+                    assertThat(pb[i].grad().defined()).as(f + " parameter " + i).isTrue();
+                    double scale = Math.max(1e-6, pa[i].grad().abs().max().item_double());
+                    double diff = pb[i].grad().sub(pa[i].grad()).abs().max().item_double() / scale;
+                    assertThat(diff).as(f + " parameter " + i).isLessThan(2e-2);
+                }
             }
         }
     }
