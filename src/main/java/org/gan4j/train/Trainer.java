@@ -496,7 +496,9 @@ public final class Trainer {
 
     /**
      * D's real and fake passes side by side ({@link TeamFork}) where libtorch runs two threads,
-     * and G's first dense layer split over both ({@link org.gan4j.nn.SplitLinear}); the system
+     * and G's forward under {@link Generator#forwardDeferred} (its first dense layer split over
+     * both, {@link org.gan4j.nn.SplitLinear}; under bf16 its wide convolutions' weight gradients
+     * as forward convolutions, {@code ConvWeightGrad}); the system
      * property gan4j.fork_d=false (or GAN4J_FORK_D=false) runs them one after the other, as on
      * any other thread count. Read when a trainer is made.
      */
