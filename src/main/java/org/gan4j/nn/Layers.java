@@ -444,16 +444,18 @@ public final class Layers {
             torch.DeviceType type = x.device().type();
             long outChannels = transposed ? weight.size(1) : weight.size(0);
             Tensor weight = sn == null ? this.weight : sn.apply();
-            long inPad = blockPad(weight.size(1));
-            if (!transposed && inPad > 0 && x.is_cpu() && x.requires_grad() && torch.is_autocast_enabled(type)
+            long inPad = blockPad(weight.size(transposed ? 0 : 1));
+            if (inPad > 0 && x.is_cpu() && torch.is_autocast_enabled(type) && (x.requires_grad() || !layoutLast)
                     && !useSpaceToDepth(x, weight)) {
-                // libtorch 2.10's CPU bf16 input gradient for input channels off the 16-block is
-                // 5-17% off in NCHW (one channel in NHWC too; 3 and 8 right there; seen here):
-                // zero input channels up to the block make it exact
+                // libtorch 2.10's CPU bf16 convolutions with input channels off the 16-block go
+                // wrong on Zen 5: NCHW stride-1 forwards NaN or ~15% off (100->64 3x3, 40->64,
+                // DCGAN-32's first 100->512 layer), input gradients 5-17% off in NCHW and for one
+                // channel in NHWC; NHWC forwards right (seen here). Zero input channels up to the
+                // block make them exact.
                 boolean last = x.is_contiguous(torch.MemoryFormat.ChannelsLast) && !x.is_contiguous();
                 x = zeroPadded(x, 1, inPad);
                 x = last ? x.contiguous(torch.MemoryFormat.ChannelsLast) : x;
-                weight = zeroPadded(weight, 1, inPad);
+                weight = zeroPadded(weight, transposed ? 0 : 1, inPad);
             }
             if (outChannels < BF16_MIN_OUT_CHANNELS && torch.is_autocast_enabled(type)) {
                 // libtorch 2.10's CPU bf16 convolutions with few output channels are off by 8-18%
