@@ -457,12 +457,11 @@ public final class Layers {
                 x = last ? x.contiguous(torch.MemoryFormat.ChannelsLast) : x;
                 weight = zeroPadded(weight, transposed ? 0 : 1, inPad);
             }
-            if (outChannels < BF16_MIN_OUT_CHANNELS && torch.is_autocast_enabled(type)) {
-                // libtorch 2.10's CPU bf16 convolutions with few output channels are off by 8-18%
-                // (DCGAN's 64->1 output layer: 8% mean error; 16 channels and up: 0.3%, bf16's
-                // own rounding; seen here): zero output channels pad such a layer to 16, which
-                // is exact and still 3x faster than float32 for the 64->1 layer
-                long pad = BF16_MIN_OUT_CHANNELS - outChannels;
+            long outPad = bf16OutputPad(x, outChannels);
+            if (outPad > 0 && torch.is_autocast_enabled(type)) {
+                // zero output channels up to the block (see bf16OutputPad): exact, and still 3x
+                // faster than float32 for DCGAN-28's 64->1 layer
+                long pad = outPad;
                 if (transposed) {
                     // the bias added after: oneDNN's bf16 deconvolution takes its gradient through
                     // a reference kernel (DCGAN-28's image layer: ~1.4 ms a step, seen here)
@@ -473,6 +472,26 @@ public final class Layers {
                 return compute(x, zeroPadded(weight, 0, pad), wideBias).narrow(1, 0, outChannels);
             }
             return compute(x, weight, bias);
+        }
+
+        /**
+         * Zero output channels a bf16 layer needs for a right result: libtorch 2.10's CPU bf16
+         * convolutions with few output channels are off by 8-18% (DCGAN's 64->1 output layer: 8%
+         * mean error; 16 channels and up: 0.3%, bf16's own rounding), in NCHW so is any count
+         * off the 16-block (64->24: 8%, 64->100: 1.4%, 32->17: 2%), and NCHW transposed ones
+         * off a 32-block (64->48: 2.4%, 64->80: 1.5%, 64->112: 1.1%); NHWC is right from 16 up
+         * (seen here on Zen 5).
+         */
+        private long bf16OutputPad(Tensor x, long outChannels) {
+            if (outChannels < BF16_MIN_OUT_CHANNELS) {
+                return BF16_MIN_OUT_CHANNELS - outChannels;
+            }
+            if (!x.is_cpu() || layoutLast) {
+                return 0;
+            }
+            boolean flipped = transposed && stride[0] == 1 && outputPadding == 0; // runs as a plain convolution
+            long block = transposed && !flipped ? 2 * CHANNEL_BLOCK : CHANNEL_BLOCK;
+            return (block - outChannels % block) % block;
         }
 
         /**

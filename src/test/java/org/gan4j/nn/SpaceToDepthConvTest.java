@@ -102,14 +102,17 @@ class SpaceToDepthConvTest {
     }
 
     /**
-     * NCHW bf16 forwards with input channels off the 16-block: libtorch 2.10's are NaN or ~15%
-     * off on Zen 5 for stride-1 layers (a plain 100->64 layer, DCGAN-32's first transposed one).
+     * NCHW bf16 forwards with input or output channels off the 16-block: libtorch 2.10's are NaN
+     * or ~15% off on Zen 5 for stride-1 layers with such inputs (a plain 100->64 layer, DCGAN-32's
+     * first transposed one), 1.4-8% off with such outputs (transposed ones: off a 32-block).
      */
     @Test
-    void underBf16FewInputChannelsGiveAccurateOutputs() {
+    void underBf16ChannelsOffTheBlockGiveAccurateOutputs() {
         // in, out, kernel, stride, padding, side, transposed
         long[][] cases = {{100, 64, 3, 1, 1, 8, 0}, {40, 64, 3, 1, 1, 8, 0}, {100, 512, 4, 1, 0, 1, 1},
-                          {24, 64, 5, 1, 2, 7, 1}, {3, 64, 4, 2, 1, 32, 0}};
+                          {24, 64, 5, 1, 2, 7, 1}, {3, 64, 4, 2, 1, 32, 0}, {64, 24, 3, 1, 1, 8, 0},
+                          {64, 24, 4, 2, 1, 16, 0}, {64, 100, 3, 1, 1, 8, 0}, {32, 17, 3, 1, 1, 8, 0},
+                          {64, 40, 4, 2, 1, 8, 1}, {64, 48, 4, 2, 1, 8, 1}, {64, 80, 4, 2, 1, 8, 1}};
         for (long[] c : cases) {
             try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
                 Seeds.seedTorch(6);
