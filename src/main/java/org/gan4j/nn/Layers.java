@@ -444,14 +444,18 @@ public final class Layers {
             torch.DeviceType type = x.device().type();
             long outChannels = transposed ? weight.size(1) : weight.size(0);
             Tensor weight = sn == null ? this.weight : sn.apply();
-            long inPad = blockPad(weight.size(transposed ? 0 : 1));
-            if (inPad > 0 && x.is_cpu() && torch.is_autocast_enabled(type) && (x.requires_grad() || !layoutLast)
-                    && !useSpaceToDepth(x, weight)) {
-                // libtorch 2.10's CPU bf16 convolutions with input channels off the 16-block go
+            // an input gradient is a transposed convolution into the input channels: their block is 32 then
+            long inBlock = x.requires_grad() ? 2 * CHANNEL_BLOCK : CHANNEL_BLOCK;
+            long inChannels = weight.size(transposed ? 0 : 1);
+            long inPad = (inBlock - inChannels % inBlock) % inBlock;
+            if (inPad > 0 && x.is_cpu() && torch.is_autocast_enabled(type)
+                    && (x.requires_grad() || !layoutLast || transposed) && !useSpaceToDepth(x, weight)) {
+                // libtorch 2.10's CPU bf16 convolutions with input channels off oneDNN's block go
                 // wrong on Zen 5: NCHW stride-1 forwards NaN or ~15% off (100->64 3x3, 40->64,
-                // DCGAN-32's first 100->512 layer), input gradients 5-17% off in NCHW and for one
-                // channel in NHWC; NHWC forwards right (seen here). Zero input channels up to the
-                // block make them exact.
+                // DCGAN-32's first 100->512 layer), NHWC transposed ones 1.5-10% (17->17, 8->48,
+                // 100->48), input gradients 2-17% off in NCHW (1, 3, 8, 40, 48 channels) and for
+                // one channel in NHWC; plain NHWC forwards right (seen here). Zero input channels
+                // up to the block make them exact.
                 boolean last = x.is_contiguous(torch.MemoryFormat.ChannelsLast) && !x.is_contiguous();
                 x = zeroPadded(x, 1, inPad);
                 x = last ? x.contiguous(torch.MemoryFormat.ChannelsLast) : x;
@@ -477,16 +481,16 @@ public final class Layers {
         /**
          * Zero output channels a bf16 layer needs for a right result: libtorch 2.10's CPU bf16
          * convolutions with few output channels are off by 8-18% (DCGAN's 64->1 output layer: 8%
-         * mean error; 16 channels and up: 0.3%, bf16's own rounding), in NCHW so is any count
-         * off the 16-block (64->24: 8%, 64->100: 1.4%, 32->17: 2%), and NCHW transposed ones
-         * off a 32-block (64->48: 2.4%, 64->80: 1.5%, 64->112: 1.1%); NHWC is right from 16 up
-         * (seen here on Zen 5).
+         * mean error; 16 channels and up: 0.3%, bf16's own rounding), so is any count off the
+         * 16-block (NCHW 64->24: 8%, 64->100: 1.4%, 32->17: 2%; NHWC 1->100: 3.7%), and
+         * transposed ones off a 32-block (64->48: 2.4%, 64->80: 1.5%, 64->112: 1.1%, NHWC
+         * 16->24: 11%) (seen here on Zen 5).
          */
         private long bf16OutputPad(Tensor x, long outChannels) {
             if (outChannels < BF16_MIN_OUT_CHANNELS) {
                 return BF16_MIN_OUT_CHANNELS - outChannels;
             }
-            if (!x.is_cpu() || layoutLast) {
+            if (!x.is_cpu()) {
                 return 0;
             }
             boolean flipped = transposed && stride[0] == 1 && outputPadding == 0; // runs as a plain convolution

@@ -1,0 +1,74 @@
+package org.gan4j.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * gan4j's convolution layers under bf16 autocast against float64, over channel counts on and off
+ * oneDNN's blocks, kernels, strides, both directions and layouts, with and without an input
+ * gradient: libtorch 2.10's own bf16 kernels go wrong in many of these on Zen 5 (NaN outputs,
+ * 1-17% errors), which the layers work around (see {@code Layers.Conv2d}).
+ */
+class Bf16ConvAccuracyTest {
+    private static double rel(Tensor got, Tensor want) {
+        double scale = Math.max(1e-12, want.abs().mean().item_double());
+        return got.to(torch.ScalarType.Double).sub(want).abs().mean().item_double() / scale;
+    }
+
+    @Test
+    void randomLayersMatchFloat64WithinBf16Rounding() {
+        Random r = new Random(21);
+        long[] channels = {1, 3, 8, 17, 24, 40, 48, 64, 100};
+        for (int t = 0; t < 60; t++) {
+            long in = channels[r.nextInt(channels.length)];
+            long out = channels[r.nextInt(channels.length)];
+            long k = new long[] {1, 3, 4, 5}[r.nextInt(4)];
+            long s = 1 + r.nextInt(2);
+            boolean transposed = r.nextBoolean();
+            boolean last = r.nextBoolean();
+            boolean inputGrad = r.nextBoolean();
+            long p = k / 2;
+            long op = transposed && s == 2 && k % 2 == 1 ? 1 : 0;
+            String name = (transposed ? "transposed " : "") + in + "->" + out + " k" + k + " s" + s
+                    + (last ? " NHWC" : " NCHW") + (inputGrad ? " with input gradient" : "");
+            try (PointerScope scope = new PointerScope()) {
+                Seeds.seedTorch(t);
+                Layers.Conv2d conv = Layers.withChannelsLast(last, () -> transposed
+                        ? Layers.convTranspose2d(in, out, k, s, p, op) : Layers.conv2d(in, out, k, s, p));
+                long side = transposed ? 7 : 14;
+                Tensor x = torch.randn(16, in, side, side);
+                x = last ? Layers.Conv2d.channelsLastStrides(x) : x;
+                x.requires_grad_(inputGrad);
+                Tensor y;
+                try (Autocast ac = Autocast.bf16(true, x.device())) {
+                    y = conv.forward(x);
+                }
+                Tensor g = torch.randn(y.sizes().vec().get());
+                y.to(torch.ScalarType.Float).mul(g).sum().backward();
+                Tensor x64 = x.detach().to(torch.ScalarType.Double).requires_grad_(inputGrad);
+                Tensor w64 = conv.weight.detach().to(torch.ScalarType.Double).requires_grad_(true);
+                TensorOptional b64 = new TensorOptional(conv.bias.detach().to(torch.ScalarType.Double));
+                long[] st = {s, s};
+                long[] pd = {p, p};
+                Tensor y64 = transposed
+                        ? torch.conv_transpose2d(x64, w64, b64, st, pd, new long[] {op, op}, 1, new long[] {1, 1})
+                        : torch.conv2d(x64, w64, b64, st, pd, new long[] {1, 1}, 1);
+                y64.mul(g.to(torch.ScalarType.Double)).sum().backward();
+                assertThat(rel(y, y64)).as(name + ": output").isLessThan(0.01);
+                if (inputGrad) {
+                    assertThat(rel(x.grad(), x64.grad())).as(name + ": input gradient").isLessThan(0.01);
+                }
+                // a weight of a few values sums thousands of bf16-rounded products: up to ~1% from
+                // the rounding of its inputs alone (seen with 1->3 1x1)
+                double weightBar = conv.weight.numel() < 64 ? 0.02 : 0.01;
+                assertThat(rel(conv.weight.grad(), w64.grad())).as(name + ": weight gradient").isLessThan(weightBar);
+            }
+        }
+    }
+}
