@@ -449,12 +449,14 @@ public final class Layers {
             long inChannels = weight.size(transposed ? 0 : 1);
             long inPad = (inBlock - inChannels % inBlock) % inBlock;
             if (inPad > 0 && x.is_cpu() && torch.is_autocast_enabled(type)
-                    && (x.requires_grad() || !layoutLast || transposed) && !useSpaceToDepth(x, weight)) {
+                    && (x.requires_grad() || !layoutLast || transposed || weight.size(2) == 1)
+                    && !useSpaceToDepth(x, weight)) {
                 // libtorch 2.10's CPU bf16 convolutions with input channels off oneDNN's block go
                 // wrong on Zen 5: NCHW stride-1 forwards NaN or ~15% off (100->64 3x3, 40->64,
                 // DCGAN-32's first 100->512 layer), NHWC transposed ones 1.5-10% (17->17, 8->48,
                 // 100->48), input gradients 2-17% off in NCHW (1, 3, 8, 40, 48 channels) and for
-                // one channel in NHWC; plain NHWC forwards right (seen here). Zero input channels
+                // one channel in NHWC; plain NHWC forwards right, but for a 1x1 kernel over one
+                // channel: garbage (1e30) and a corrupted heap (seen here). Zero input channels
                 // up to the block make them exact.
                 boolean last = x.is_contiguous(torch.MemoryFormat.ChannelsLast) && !x.is_contiguous();
                 x = zeroPadded(x, 1, inPad);

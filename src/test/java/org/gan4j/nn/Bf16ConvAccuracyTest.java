@@ -71,4 +71,25 @@ class Bf16ConvAccuracyTest {
             }
         }
     }
+
+    /** libtorch 2.10's bf16 NHWC 1x1 layer over one channel returns garbage (1e30) on Zen 5. */
+    @Test
+    void nhwcOneByOneLayerOverOneChannel() {
+        for (long stride : new long[] {1, 2}) {
+            try (PointerScope scope = new PointerScope(); org.bytedeco.pytorch.NoGradGuard ng =
+                    new org.bytedeco.pytorch.NoGradGuard()) {
+                Seeds.seedTorch(22);
+                Layers.Conv2d conv = Layers.withChannelsLast(true, () -> Layers.conv2d(1, 48, 1, stride, 0));
+                Tensor x = Layers.Conv2d.channelsLastStrides(torch.randn(16, 1, 14, 14));
+                Tensor y;
+                try (Autocast ac = Autocast.bf16(true, x.device())) {
+                    y = conv.forward(x);
+                }
+                Tensor want = torch.conv2d(x.to(torch.ScalarType.Double), conv.weight.to(torch.ScalarType.Double),
+                        new TensorOptional(conv.bias.to(torch.ScalarType.Double)), new long[] {stride, stride},
+                        new long[] {0, 0}, new long[] {1, 1}, 1);
+                assertThat(rel(y, want)).as("stride " + stride).isLessThan(0.01);
+            }
+        }
+    }
 }
