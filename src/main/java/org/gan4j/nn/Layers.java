@@ -441,6 +441,17 @@ public final class Layers {
 
         @Override
         public Tensor forward(Tensor x) {
+            Tensor y = forwardUncounted(x);
+            if (FlopCounter.active()) {
+                // the layer's own multiply-adds, whatever zero channels its path adds: every input
+                // pixel meets every weight once (transposed), every output pixel its channel's
+                long perChannel = weight.numel() / weight.size(0);
+                FlopCounter.addMacs((transposed ? x.numel() : y.numel()) * perChannel);
+            }
+            return y;
+        }
+
+        private Tensor forwardUncounted(Tensor x) {
             torch.DeviceType type = x.device().type();
             long outChannels = transposed ? weight.size(1) : weight.size(0);
             Tensor weight = sn == null ? this.weight : sn.apply();
@@ -448,25 +459,25 @@ public final class Layers {
             long inBlock = x.requires_grad() ? 2 * CHANNEL_BLOCK : CHANNEL_BLOCK;
             long inChannels = weight.size(transposed ? 0 : 1);
             long inPad = (inBlock - inChannels % inBlock) % inBlock;
-            if (inPad > 0 && x.is_cpu() && torch.is_autocast_enabled(type)
-                    && (x.requires_grad() || !layoutLast || transposed || weight.size(2) == 1)
-                    && !useSpaceToDepth(x, weight)) {
-                // libtorch 2.10's CPU bf16 convolutions with input channels off oneDNN's block go
-                // wrong on Zen 5: NCHW stride-1 forwards NaN or ~15% off (100->64 3x3, 40->64,
-                // DCGAN-32's first 100->512 layer), NHWC transposed ones 1.5-10% (17->17, 8->48,
-                // 100->48), input gradients 2-17% off in NCHW (1, 3, 8, 40, 48 channels) and for
-                // one channel in NHWC; plain NHWC forwards right, but for a 1x1 kernel over one
-                // channel: garbage (1e30) and a corrupted heap (seen here). Zero input channels
-                // up to the block make them exact.
+            // an image's few channels into a plain layer, no input gradient: right as it is
+            boolean imageInput = !x.requires_grad() && !transposed && inChannels <= 4 && weight.size(2) > 1;
+            if (inPad > 0 && x.is_cpu() && !imageInput && !useSpaceToDepth(x, weight)) {
+                // libtorch 2.10's CPU convolutions with input channels off oneDNN's block go wrong
+                // on Zen 5, in float32 and bf16: forwards NaN or 15-30% off (100->48 3x3, 40->17,
+                // DCGAN-32's first 100->512 layer in bf16), transposed ones 1.5-15%, input
+                // gradients 2-40% off (1, 3, 8, 17, 24, 40, 48 channels), a 1x1 kernel over one
+                // channel garbage (1e30), and now and then a corrupted heap; forwards of plain
+                // layers with 1-4 input channels and larger kernels right, in both precisions and
+                // layouts (seen here). Zero input channels up to the block make them exact.
                 boolean last = x.is_contiguous(torch.MemoryFormat.ChannelsLast) && !x.is_contiguous();
                 x = zeroPadded(x, 1, inPad);
                 x = last ? x.contiguous(torch.MemoryFormat.ChannelsLast) : x;
                 weight = zeroPadded(weight, transposed ? 0 : 1, inPad);
             }
-            long outPad = bf16OutputPad(x, outChannels);
-            if (outPad > 0 && torch.is_autocast_enabled(type)) {
-                // zero output channels up to the block (see bf16OutputPad): exact, and still 3x
-                // faster than float32 for DCGAN-28's 64->1 layer
+            long outPad = outputPad(x, outChannels);
+            if (outPad > 0) {
+                // zero output channels up to the block (see outputPad): exact, and in bf16 still
+                // 3x faster than float32 for DCGAN-28's 64->1 layer
                 long pad = outPad;
                 if (transposed) {
                     // the bias added after: oneDNN's bf16 deconvolution takes its gradient through
@@ -481,23 +492,32 @@ public final class Layers {
         }
 
         /**
-         * Zero output channels a bf16 layer needs for a right result: libtorch 2.10's CPU bf16
+         * Zero output channels a layer needs for a right result on the CPU: libtorch 2.10's bf16
          * convolutions with few output channels are off by 8-18% (DCGAN's 64->1 output layer: 8%
          * mean error; 16 channels and up: 0.3%, bf16's own rounding), so is any count off the
-         * 16-block (NCHW 64->24: 8%, 64->100: 1.4%, 32->17: 2%; NHWC 1->100: 3.7%), and
-         * transposed ones off a 32-block (64->48: 2.4%, 64->80: 1.5%, 64->112: 1.1%, NHWC
-         * 16->24: 11%) (seen here on Zen 5).
+         * 16-block (bf16 NCHW 64->24: 8%, 64->100: 1.4%, 32->17: 2%; NHWC 1->100: 3.7%; float32
+         * 100->24, 100->3: 15-16%), transposed ones off a 32-block (bf16 64->48: 2.4%,
+         * 64->80: 1.5%, NHWC 16->24: 11%; float32 48->3: 15%), float32 NHWC 1x1 ones too (48->80:
+         * 15%, 64->112: 10%; 48, 96, 128 right) (seen here on Zen 5). A float32
+         * transposed layer to at most {@link #FOLD_MAX_OUT_CHANNELS} channels needs none: it runs
+         * as a 1x1 convolution and col2im ({@link #foldTransposed}).
          */
-        private long bf16OutputPad(Tensor x, long outChannels) {
-            if (outChannels < BF16_MIN_OUT_CHANNELS) {
-                return BF16_MIN_OUT_CHANNELS - outChannels;
-            }
+        private long outputPad(Tensor x, long outChannels) {
             if (!x.is_cpu()) {
+                return outChannels < BF16_MIN_OUT_CHANNELS && torch.is_autocast_enabled(x.device().type())
+                        ? BF16_MIN_OUT_CHANNELS - outChannels : 0;
+            }
+            boolean bf16 = torch.is_autocast_enabled(x.device().type());
+            if (transposed && !bf16 && outChannels <= FOLD_MAX_OUT_CHANNELS) {
                 return 0;
             }
-            boolean flipped = transposed && stride[0] == 1 && outputPadding == 0; // runs as a plain convolution
-            long block = transposed && !flipped ? 2 * CHANNEL_BLOCK : CHANNEL_BLOCK;
-            return (block - outChannels % block) % block;
+            return outputBlockPad(outChannels);
+        }
+
+        /** Zero output channels up to 16, or past 16 up to a multiple of 32 (see {@link #outputPad}). */
+        static long outputBlockPad(long out) {
+            long block = out <= CHANNEL_BLOCK ? CHANNEL_BLOCK : 2 * CHANNEL_BLOCK;
+            return (block - out % block) % block;
         }
 
         /**
@@ -546,15 +566,14 @@ public final class Layers {
         }
 
         /**
-         * torch.conv2d (groups 1), but where the input needs a gradient on the CPU and the output
-         * channels are not a multiple of {@link #CHANNEL_BLOCK}, computed with zero output
-         * channels up to one and narrowed back: exact, and the input gradient right where
-         * libtorch's own is not.
+         * torch.conv2d (groups 1), but on the CPU where the output channels are off the block
+         * ({@link #outputBlockPad}), computed with zero output channels up to it and narrowed
+         * back: exact, and the output and input gradient right where libtorch's own are not.
          */
         static Tensor conv2d(Tensor x, Tensor w, TensorOptional bias, long[] stride, long[] padding, long[] dilation) {
             long out = w.size(0);
-            long pad = blockPad(out);
-            if (pad == 0 || !x.requires_grad() || !x.is_cpu()) {
+            long pad = outputBlockPad(out);
+            if (pad == 0 || !x.is_cpu()) {
                 return torch.conv2d(x, w, bias, stride, padding, dilation, 1);
             }
             TensorOptional wideBias = bias.has_value() ? new TensorOptional(zeroPadded(bias.get(), 0, pad)) : bias;
@@ -608,10 +627,6 @@ public final class Layers {
                 return deferringWeightGrad(x.to(torch.ScalarType.BFloat16), b);
             }
             if (transposed) {
-                if (FlopCounter.active()) {
-                    // every input pixel meets every weight once
-                    FlopCounter.addMacs(x.numel() * weight.numel() / weight.size(0));
-                }
                 if (stride[0] == 1 && outputPadding == 0 && torch.is_autocast_enabled(x.device().type())) {
                     // the same map as a plain convolution with the kernel flipped and in/out swapped:
                     // oneDNN's bf16 path runs that ~1.75x faster than its stride-1 deconvolution
@@ -623,13 +638,9 @@ public final class Layers {
                 }
                 return convTranspose2d(x, weight, b, stride, padding, outputPadding, dilation);
             }
-            Tensor y = useSpaceToDepth(x, weight)
+            return useSpaceToDepth(x, weight)
                     ? spaceToDepthConv(x, weight, bias, padding[0], layoutLast)
                     : conv2d(x, weight, b, stride, padding, dilation);
-            if (FlopCounter.active()) {
-                FlopCounter.addMacs(y.numel() * weight.numel() / weight.size(0));
-            }
-            return y;
         }
 
         /** A stride-1 transposed convolution's weight as the plain convolution's kernel. */
@@ -662,10 +673,6 @@ public final class Layers {
                 kind = ConvWeightGrad.Kind.TRANSPOSED;
                 y = torch.conv_transpose2d(xb, w, b, stride, padding, new long[] {outputPadding, outputPadding}, 1,
                         dilation);
-            }
-            if (FlopCounter.active()) {
-                FlopCounter.addMacs(transposed ? xb.numel() * weight.numel() / weight.size(0)
-                        : y.numel() * weight.numel() / weight.size(0));
             }
             ConvWeightGrad.defer(kind, weight, xb, y, stride[0], p);
             return y;
