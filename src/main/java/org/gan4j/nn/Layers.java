@@ -392,7 +392,12 @@ public final class Layers {
 
         /** Zero channels that take {@code n} to a multiple of {@link #CHANNEL_BLOCK}. */
         static long blockPad(long n) {
-            return (CHANNEL_BLOCK - n % CHANNEL_BLOCK) % CHANNEL_BLOCK;
+            return padTo(n, CHANNEL_BLOCK);
+        }
+
+        /** Zero channels that take {@code n} to a multiple of {@code block}. */
+        private static long padTo(long n, long block) {
+            return (block - n % block) % block;
         }
 
         /**
@@ -456,9 +461,8 @@ public final class Layers {
             long outChannels = transposed ? weight.size(1) : weight.size(0);
             Tensor weight = sn == null ? this.weight : sn.apply();
             // an input gradient is a transposed convolution into the input channels: their block is 32 then
-            long inBlock = x.requires_grad() ? 2 * CHANNEL_BLOCK : CHANNEL_BLOCK;
             long inChannels = weight.size(transposed ? 0 : 1);
-            long inPad = (inBlock - inChannels % inBlock) % inBlock;
+            long inPad = padTo(inChannels, x.requires_grad() ? 2 * CHANNEL_BLOCK : CHANNEL_BLOCK);
             // an image's few channels into a plain layer, no input gradient: right as it is
             boolean imageInput = !x.requires_grad() && !transposed && inChannels <= 4 && weight.size(2) > 1;
             if (inPad > 0 && x.is_cpu() && !imageInput && !useSpaceToDepth(x, weight)) {
@@ -474,11 +478,10 @@ public final class Layers {
                 x = last ? x.contiguous(torch.MemoryFormat.ChannelsLast) : x;
                 weight = zeroPadded(weight, transposed ? 0 : 1, inPad);
             }
-            long outPad = outputPad(x, outChannels);
-            if (outPad > 0) {
+            long pad = outputPad(x, outChannels);
+            if (pad > 0) {
                 // zero output channels up to the block (see outputPad): exact, and in bf16 still
                 // 3x faster than float32 for DCGAN-28's 64->1 layer
-                long pad = outPad;
                 if (transposed) {
                     // the bias added after: oneDNN's bf16 deconvolution takes its gradient through
                     // a reference kernel (DCGAN-28's image layer: ~1.4 ms a step, seen here)
@@ -516,8 +519,7 @@ public final class Layers {
 
         /** Zero output channels up to 16, or past 16 up to a multiple of 32 (see {@link #outputPad}). */
         static long outputBlockPad(long out) {
-            long block = out <= CHANNEL_BLOCK ? CHANNEL_BLOCK : 2 * CHANNEL_BLOCK;
-            return (block - out % block) % block;
+            return padTo(out, out <= CHANNEL_BLOCK ? CHANNEL_BLOCK : 2 * CHANNEL_BLOCK);
         }
 
         /**

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
@@ -17,11 +16,6 @@ import org.junit.jupiter.api.Test;
  * {@code Layers.Conv2d}).
  */
 class ConvAccuracyTest {
-    private static double rel(Tensor got, Tensor want) {
-        double scale = Math.max(1e-12, want.abs().mean().item_double());
-        return got.to(torch.ScalarType.Double).sub(want).abs().mean().item_double() / scale;
-    }
-
     @Test
     void randomLayersMatchFloat64WithinBf16Rounding() {
         randomLayers(21, true);
@@ -45,8 +39,8 @@ class ConvAccuracyTest {
             boolean inputGrad = r.nextBoolean();
             long p = k / 2;
             long op = transposed && s == 2 && k % 2 == 1 ? 1 : 0;
-            String name = (bf16 ? "bf16 " : "float32 ") + (transposed ? "transposed " : "") + in + "->" + out + " k" + k + " s" + s
-                    + (last ? " NHWC" : " NCHW") + (inputGrad ? " with input gradient" : "");
+            String name = (bf16 ? "bf16 " : "float32 ") + (transposed ? "transposed " : "") + in + "->" + out + " k" + k
+                    + " s" + s + (last ? " NHWC" : " NCHW") + (inputGrad ? " with input gradient" : "");
             try (PointerScope scope = new PointerScope()) {
                 Seeds.seedTorch(t);
                 Layers.Conv2d conv = Layers.withChannelsLast(last, () -> transposed
@@ -55,30 +49,14 @@ class ConvAccuracyTest {
                 Tensor x = torch.randn(16, in, side, side);
                 x = last ? Layers.Conv2d.channelsLastStrides(x) : x;
                 x.requires_grad_(inputGrad);
-                Tensor y;
-                try (Autocast ac = Autocast.bf16(bf16, x.device())) {
-                    y = conv.forward(x);
-                }
-                Tensor g = torch.randn(y.sizes().vec().get());
-                y.to(torch.ScalarType.Float).mul(g).sum().backward();
-                Tensor x64 = x.detach().to(torch.ScalarType.Double).requires_grad_(inputGrad);
-                Tensor w64 = conv.weight.detach().to(torch.ScalarType.Double).requires_grad_(true);
-                TensorOptional b64 = new TensorOptional(conv.bias.detach().to(torch.ScalarType.Double));
-                long[] st = {s, s};
-                long[] pd = {p, p};
-                Tensor y64 = transposed
-                        ? torch.conv_transpose2d(x64, w64, b64, st, pd, new long[] {op, op}, 1, new long[] {1, 1})
-                        : torch.conv2d(x64, w64, b64, st, pd, new long[] {1, 1}, 1);
-                y64.mul(g.to(torch.ScalarType.Double)).sum().backward();
+                Float64Check.Errors e = Float64Check.of(conv, new Float64Check.Geometry(transposed, s, p, op), x, bf16);
                 double bar = bf16 ? 0.01 : 1e-4;
-                assertThat(rel(y, y64)).as(name + ": output").isLessThan(bar);
-                if (inputGrad) {
-                    assertThat(rel(x.grad(), x64.grad())).as(name + ": input gradient").isLessThan(bar);
-                }
+                assertThat(e.output()).as(name + ": output").isLessThan(bar);
+                assertThat(e.inputGradient()).as(name + ": input gradient").isLessThan(bar);
                 // a weight of a few values sums thousands of bf16-rounded products: up to ~1% from
                 // the rounding of its inputs alone (seen with 1->3 1x1)
                 double weightBar = bf16 && conv.weight.numel() < 64 ? 0.02 : bar;
-                assertThat(rel(conv.weight.grad(), w64.grad())).as(name + ": weight gradient").isLessThan(weightBar);
+                assertThat(e.weightGradient()).as(name + ": weight gradient").isLessThan(weightBar);
             }
         }
     }
@@ -87,19 +65,12 @@ class ConvAccuracyTest {
     @Test
     void nhwcOneByOneLayerOverOneChannel() {
         for (long stride : new long[] {1, 2}) {
-            try (PointerScope scope = new PointerScope(); org.bytedeco.pytorch.NoGradGuard ng =
-                    new org.bytedeco.pytorch.NoGradGuard()) {
+            try (PointerScope scope = new PointerScope()) {
                 Seeds.seedTorch(22);
                 Layers.Conv2d conv = Layers.withChannelsLast(true, () -> Layers.conv2d(1, 48, 1, stride, 0));
                 Tensor x = Layers.Conv2d.channelsLastStrides(torch.randn(16, 1, 14, 14));
-                Tensor y;
-                try (Autocast ac = Autocast.bf16(true, x.device())) {
-                    y = conv.forward(x);
-                }
-                Tensor want = torch.conv2d(x.to(torch.ScalarType.Double), conv.weight.to(torch.ScalarType.Double),
-                        new TensorOptional(conv.bias.to(torch.ScalarType.Double)), new long[] {stride, stride},
-                        new long[] {0, 0}, new long[] {1, 1}, 1);
-                assertThat(rel(y, want)).as("stride " + stride).isLessThan(0.01);
+                Float64Check.Errors e = Float64Check.of(conv, Float64Check.Geometry.conv(stride, 0), x, true);
+                assertThat(e.output()).as("stride " + stride).isLessThan(0.01);
             }
         }
     }

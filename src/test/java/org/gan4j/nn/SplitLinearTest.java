@@ -71,16 +71,7 @@ class SplitLinearTest {
             assertThat(maxDiff(d.samples(), want)).isLessThan(1e-5);
             d.samples().mul(g).sum().backward();
             d.finish();
-            Tensor[] pa = Params.of(a);
-            Tensor[] pb = Params.of(b);
-            assertThat(pb).hasSameSizeAs(pa);
-            for (int i = 0; i < pa.length; i++) {
-                Tensor ga = pa[i].grad();
-                Tensor gb = pb[i].grad();
-                assertThat(gb.defined()).as("parameter " + i).isTrue();
-                double scale = Math.max(1e-3, ga.abs().max().item_double());
-                assertThat(maxDiff(gb, ga) / scale).as("parameter " + i).isLessThan(1e-4);
-            }
+            GradAsserts.sameGradients(a, b, 1e-4, 1e-3, "split");
         }
     }
 }
