@@ -1,5 +1,6 @@
 package org.gan4j.objectives;
 
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.gan4j.config.Choices.Loss;
 
@@ -13,6 +14,26 @@ public interface GanLoss {
 
     /** G's loss from D's logits on generated samples. */
     Tensor generator(Tensor fake);
+
+    /**
+     * The share of {@link #discriminator} that {@code part}, some of the real ({@code real}) or
+     * fake logits, carries, where that side has {@code total} logits in all: a part's
+     * gradient is then its share of the whole loss's, and the shares of one batch add up to the
+     * loss. Only where {@link #splitsBySample}.
+     */
+    default Tensor discriminatorShare(Tensor part, boolean real, long total) {
+        throw new UnsupportedOperationException("this loss does not split by sample");
+    }
+
+    /** {@link #discriminatorShare} for {@link #generator}. */
+    default Tensor generatorShare(Tensor part, long total) {
+        throw new UnsupportedOperationException("this loss does not split by sample");
+    }
+
+    /** Whether both losses are sums of one term per logit (so parts of a batch have shares). */
+    default boolean splitsBySample() {
+        return false;
+    }
 
     static GanLoss of(Loss loss) {
         return of(loss, 0);
@@ -44,6 +65,21 @@ public interface GanLoss {
 
             public Tensor generator(Tensor fake) {
                 return g.apply(fake, Reduction.MEAN);
+            }
+
+            // every game here is a mean over real logits plus a mean over fake ones
+            public boolean splitsBySample() {
+                return true;
+            }
+
+            public Tensor discriminatorShare(Tensor part, boolean real, long total) {
+                Tensor none = part.new_empty(new long[] {0});
+                Tensor sum = real ? d.apply(part, none, Reduction.SUM) : d.apply(none, part, Reduction.SUM);
+                return sum.div(new Scalar((double) total));
+            }
+
+            public Tensor generatorShare(Tensor part, long total) {
+                return g.apply(part, Reduction.SUM).div(new Scalar((double) total));
             }
         };
     }

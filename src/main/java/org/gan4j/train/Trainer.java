@@ -329,8 +329,6 @@ public final class Trainer {
             if (obj.penalty() == Penalty.R1) {
                 real.requires_grad_(true); // R1 differentiates D(x) with respect to x
             }
-            Discriminator.Output outReal;
-            Discriminator.Output outFake;
             try (Autocast ac = Autocast.bf16(bf16, device)) {
                 if (nCritic == 1) {
                     // reused by the generator step below, which completes G's first layer (if split)
@@ -343,69 +341,13 @@ public final class Trainer {
                 }
             }
             boolean fork = dPassesSideBySide();
-            List<Discriminator.Output> passes;
-            List<Discriminator.Output> cuts = null;
-            boolean quarters = fork && dPassesInQuarters(real.size(0));
-            if (quarters) {
-                // each batch as two halves: four passes the two threads claim as they go
-                List<Supplier<Discriminator.Output>> tasks = new ArrayList<>();
-                for (Tensor in : new Tensor[] {real, fake.detach()}) {
-                    long h = in.size(0) / 2;
-                    Tensor first = in.narrow(0, 0, h);
-                    Tensor second = in.narrow(0, h, in.size(0) - h);
-                    tasks.add(() -> judge(first, null, bf16));
-                    tasks.add(() -> judge(second, null, bf16));
-                }
-                passes = TeamFork.all(tasks, Trainer::pointers);
-                cuts = passes.stream().map(Trainer::cut).toList();
-                outReal = new Discriminator.Output(
-                        torch.cat(new TensorVector(cuts.get(0).logits(), cuts.get(1).logits())), null);
-                outFake = new Discriminator.Output(
-                        torch.cat(new TensorVector(cuts.get(2).logits(), cuts.get(3).logits())), null);
-            } else if (fork) {
-                Tensor realIn = real;
-                Tensor fakeIn = fake.detach();
-                Tensor yIn = yFake;
-                passes = TeamFork.both(() -> judge(realIn, y, bf16), () -> judge(fakeIn, yIn, bf16), Trainer::pointers);
-                // the loss on outputs cut from the passes' graphs; each pass back-propagates on its own
-                outReal = cut(passes.get(0));
-                outFake = cut(passes.get(1));
-                cuts = List.of(outReal, outFake);
-            } else {
-                passes = null;
-                outReal = judge(real, y, bf16);
-                outFake = judge(fake.detach(), yFake, bf16);
-            }
-            dReal = outReal.logits();
-            dFake = outFake.logits();
-            lossD = loss.discriminator(dReal, dFake);
-            Tensor total = lossD;
-            if (obj.info() > 0) {
-                // Q learns which component made each fake; real images carry no component
-                classLoss = ClassLoss.crossEntropy(outFake.classLogits(), codes).mul(new Scalar(obj.info()));
-                total = total.add(classLoss);
-            } else if (outReal.classLogits() != null) {
-                classLoss = ClassLoss.crossEntropy(outReal.classLogits(), y)
-                        .add(ClassLoss.crossEntropy(outFake.classLogits(), yFake));
-                total = total.add(classLoss);
-            }
-            if (obj.penalty() != Penalty.NONE && obj.penaltyWeight() > 0) {
-                Tensor yReal = y;
-                penalty = obj.penalty() == Penalty.R1
-                        ? Penalties.r1(dReal, real, obj.penaltyWeight())
-                        : Penalties.gradientPenalty(x -> d.judge(x, yReal).logits(), real, fp32(fake.detach()), 1.0, false)
-                                .mul(new org.bytedeco.pytorch.Scalar(obj.penaltyWeight()));
-                total = total.add(penalty);
-            }
-            optD.zeroGrad();
-            total.backward();
-            if (quarters) {
-                quarterGradients(passes, cuts);
-            } else if (passes != null) {
-                Discriminator.Output cutReal = cuts.get(0);
-                Discriminator.Output cutFake = cuts.get(1);
-                TeamFork.both(() -> backward(passes.get(0), cutReal), () -> backward(passes.get(1), cutFake));
-            }
+            DLosses l = fork && dPassesInQuarters(real.size(0)) ? dStepInQuarters(real, fake.detach(), bf16)
+                    : dStep(real, y, fake.detach(), yFake, codes, fork, bf16);
+            dReal = l.dReal();
+            dFake = l.dFake();
+            lossD = l.loss();
+            penalty = l.penalty();
+            classLoss = l.classLoss();
             optD.step();
             if (obj.weightClip() > 0) {
                 Params.clip(d, obj.weightClip());
@@ -413,34 +355,32 @@ public final class Trainer {
         }
         double gradD = diagnostics ? Params.gradNorm(d) : 0;
         Params.requiresGrad(d, false); // G's step needs D's input gradients only
-        Discriminator.Output out;
-        List<Discriminator.Output> halves = null;
-        Tensor[] fakeHalves = null;
-        Discriminator.Output[] cutHalves = null;
         if (gPassInHalves()) {
-            // D's pass over the fakes as two halves side by side, each cut from the loss's graph
-            // as in the D step; the halves' input gradients then meet at G's output
+            // D's pass over the fakes as two halves side by side, each finding its share of the
+            // loss's gradient at G's output; the two meet there
             long h = batch / 2;
-            Tensor f0 = fake.narrow(0, 0, h).detach().requires_grad_(true);
-            Tensor f1 = fake.narrow(0, h, batch - h).detach().requires_grad_(true);
-            fakeHalves = new Tensor[] {f0, f1};
-            halves = TeamFork.both(() -> judge(f0, null, bf16), () -> judge(f1, null, bf16), Trainer::pointers);
-            cutHalves = new Discriminator.Output[] {cut(halves.get(0)), cut(halves.get(1))};
-            out = new Discriminator.Output(torch.cat(new TensorVector(cutHalves[0].logits(), cutHalves[1].logits())),
-                    null);
-        } else {
-            try (Autocast ac = Autocast.bf16(bf16, device)) {
-                if (nCritic > 1) {
-                    yFake = classes > 0 ? fakeLabels(batch, classes) : null;
-                    zFake = noise(batch);
-                    codes = obj.info() > 0 ? components(zFake) : null;
-                    fake = g.forward(zFake, yFake);
-                }
-                out = d.judge(fake, yFake);
+            Tensor all = fake;
+            List<Share> shares = TeamFork.both(() -> gShare(all.narrow(0, 0, h), batch, bf16),
+                    () -> gShare(all.narrow(0, h, batch - h), batch, bf16), Share::pointers);
+            Tensor lossG = shares.get(0).loss().add(shares.get(1).loss());
+            Tensor gradFake = torch.cat(new TensorVector(shares.get(0).grads()[0], shares.get(1).grads()[0]));
+            optG.zeroGrad();
+            torch.backward(new TensorVector(fake), new TensorVector(gradFake), new BoolOptional(), false,
+                    new TensorVector());
+            return finishGStep(deferred, lossD, penalty, classLoss, lossG, dReal, dFake, gradD, diagnostics);
+        }
+        Discriminator.Output out;
+        try (Autocast ac = Autocast.bf16(bf16, device)) {
+            if (nCritic > 1) {
+                yFake = classes > 0 ? fakeLabels(batch, classes) : null;
+                zFake = noise(batch);
+                codes = obj.info() > 0 ? components(zFake) : null;
+                fake = g.forward(zFake, yFake);
             }
-            if (bf16) {
-                out = fp32(out);
-            }
+            out = d.judge(fake, yFake);
+        }
+        if (bf16) {
+            out = fp32(out);
         }
         Tensor lossG = loss.generator(out.logits());
         Tensor totalG = out.classLogits() == null ? lossG
@@ -451,14 +391,93 @@ public final class Trainer {
         }
         optG.zeroGrad();
         totalG.backward();
-        if (halves != null) {
-            List<Discriminator.Output> passes = halves;
-            Discriminator.Output[] cuts = cutHalves;
-            TeamFork.both(() -> backward(passes.get(0), cuts[0]), () -> backward(passes.get(1), cuts[1]));
-            Tensor gradFake = torch.cat(new TensorVector(fakeHalves[0].grad(), fakeHalves[1].grad()));
-            torch.backward(new TensorVector(fake), new TensorVector(gradFake), new BoolOptional(), false,
-                    new TensorVector());
+        return finishGStep(deferred, lossD, penalty, classLoss, lossG, dReal, dFake, gradD, diagnostics);
+    }
+
+    /** D's logits on the batch, its loss and the penalty and class loss inside it (null where none). */
+    private record DLosses(Tensor dReal, Tensor dFake, Tensor loss, Tensor penalty, Tensor classLoss) {
+    }
+
+    /**
+     * One D step's gradients (after zeroing them) as four half-batch passes, the two threads
+     * claiming them as they go, each back-propagating its own share of the loss (see
+     * {@link GanLoss#discriminatorShare}): no pass waits for the others' logits.
+     */
+    private DLosses dStepInQuarters(Tensor real, Tensor fake, boolean bf16) {
+        List<Supplier<Share>> tasks = new ArrayList<>();
+        for (Tensor in : new Tensor[] {real, fake}) {
+            boolean isReal = in == real;
+            long n = in.size(0);
+            long h = n / 2;
+            Tensor first = in.narrow(0, 0, h);
+            Tensor second = in.narrow(0, h, n - h);
+            tasks.add(() -> dShare(first, isReal, n, bf16));
+            tasks.add(() -> dShare(second, isReal, n, bf16));
         }
+        List<Share> shares = TeamFork.all(tasks, Share::pointers);
+        optD.zeroGrad();
+        addInOrder(Params.of(d), shares.stream().map(Share::grads).toList());
+        Tensor loss = shares.get(0).loss().add(shares.get(1).loss()).add(shares.get(2).loss()).add(shares.get(3).loss());
+        return new DLosses(torch.cat(new TensorVector(shares.get(0).logits(), shares.get(1).logits())),
+                torch.cat(new TensorVector(shares.get(2).logits(), shares.get(3).logits())), loss, null, null);
+    }
+
+    /**
+     * One D step's gradients (after zeroing them) from whole-batch passes, real and fake side by
+     * side where {@code fork}.
+     */
+    private DLosses dStep(Tensor real, Tensor y, Tensor fake, Tensor yFake, Tensor codes, boolean fork, boolean bf16) {
+        ExperimentConfig.Objective obj = config.objective();
+        Discriminator.Output outReal;
+        Discriminator.Output outFake;
+        List<Discriminator.Output> passes = null;
+        List<Discriminator.Output> cuts = null;
+        if (fork) {
+            passes = TeamFork.both(() -> judge(real, y, bf16), () -> judge(fake, yFake, bf16), Trainer::pointers);
+            // the loss on outputs cut from the passes' graphs; each pass back-propagates on its own
+            outReal = cut(passes.get(0));
+            outFake = cut(passes.get(1));
+            cuts = List.of(outReal, outFake);
+        } else {
+            outReal = judge(real, y, bf16);
+            outFake = judge(fake, yFake, bf16);
+        }
+        Tensor dReal = outReal.logits();
+        Tensor dFake = outFake.logits();
+        Tensor lossD = loss.discriminator(dReal, dFake);
+        Tensor penalty = null;
+        Tensor classLoss = null;
+        Tensor total = lossD;
+        if (obj.info() > 0) {
+            // Q learns which component made each fake; real images carry no component
+            classLoss = ClassLoss.crossEntropy(outFake.classLogits(), codes).mul(new Scalar(obj.info()));
+            total = total.add(classLoss);
+        } else if (outReal.classLogits() != null) {
+            classLoss = ClassLoss.crossEntropy(outReal.classLogits(), y)
+                    .add(ClassLoss.crossEntropy(outFake.classLogits(), yFake));
+            total = total.add(classLoss);
+        }
+        if (obj.penalty() != Penalty.NONE && obj.penaltyWeight() > 0) {
+            penalty = obj.penalty() == Penalty.R1
+                    ? Penalties.r1(dReal, real, obj.penaltyWeight())
+                    : Penalties.gradientPenalty(x -> d.judge(x, y).logits(), real, fp32(fake), 1.0, false)
+                            .mul(new Scalar(obj.penaltyWeight()));
+            total = total.add(penalty);
+        }
+        optD.zeroGrad();
+        total.backward();
+        if (passes != null) {
+            List<Discriminator.Output> p = passes;
+            Discriminator.Output cutReal = cuts.get(0);
+            Discriminator.Output cutFake = cuts.get(1);
+            TeamFork.both(() -> backward(p.get(0), cutReal), () -> backward(p.get(1), cutFake));
+        }
+        return new DLosses(dReal, dFake, lossD, penalty, classLoss);
+    }
+
+    /** The G step's end, once G's gradients are in: its optimizer, D's gradients back on, the EMA. */
+    private StepResult finishGStep(Generator.Deferred deferred, Tensor lossD, Tensor penalty, Tensor classLoss,
+                                   Tensor lossG, Tensor dReal, Tensor dFake, double gradD, boolean diagnostics) {
         if (deferred != null) {
             deferred.finish();
         }
@@ -468,30 +487,88 @@ public final class Trainer {
             ema.update(step + 1);
         }
         double gradG = diagnostics ? Params.gradNorm(g) : 0;
-        return new StepResult(lossD, penalty, classLoss, lossG, dReal, dFake, GanLoss.logits(obj.loss()), gradD,
-                gradG);
+        return new StepResult(lossD, penalty, classLoss, lossG, dReal, dFake, GanLoss.logits(config.objective().loss()),
+                gradD, gradG);
+    }
+
+    /** A pass's logits (detached), its share of the loss (detached) and the gradients that share gives. */
+    private record Share(Tensor logits, Tensor loss, Tensor[] grads) {
+        Pointer[] pointers() {
+            Pointer[] p = new Pointer[grads.length + 2];
+            p[0] = logits;
+            p[1] = loss;
+            System.arraycopy(grads, 0, p, 2, grads.length);
+            return p;
+        }
+    }
+
+    /** D's pass over part of one side of the D step's batch, {@code side} samples in all. */
+    private Share dShare(Tensor x, boolean real, long side, boolean bf16) {
+        Tensor logits = judge(x, null, bf16).logits();
+        Tensor share = loss.discriminatorShare(logits, real, logits.numel() / x.size(0) * side);
+        Tensor[] params = Params.of(d);
+        return new Share(logits.detach(), share.detach(), gradients(share, params));
+    }
+
+    /** D's pass over part of the G step's {@code batch} fakes: the share's gradient at them. */
+    private Share gShare(Tensor part, long batch, boolean bf16) {
+        Tensor x = part.detach().requires_grad_(true);
+        Tensor logits = judge(x, null, bf16).logits();
+        Tensor share = loss.generatorShare(logits, logits.numel() / x.size(0) * batch);
+        return new Share(logits.detach(), share.detach(), gradients(share, new Tensor[] {x}));
+    }
+
+    /** d(scalar)/d(each input), owned by the caller; undefined for inputs it does not reach. */
+    private static Tensor[] gradients(Tensor scalar, Tensor[] inputs) {
+        TensorVector gs = torch.grad(new TensorVector(scalar), new TensorVector(inputs),
+                new TensorVector(torch.ones_like(scalar)), new BoolOptional(false), false, true);
+        Tensor[] own = new Tensor[inputs.length];
+        for (int i = 0; i < own.length; i++) {
+            own[i] = new Tensor(gs.get(i)); // own the handle: the vector's element dies with it
+        }
+        return own;
+    }
+
+    /**
+     * Adds the passes' gradients to the parameters', summed in the passes' order: left to
+     * accumulate as each finished, float sums would land in whatever order the threads finished
+     * and a run would not repeat bitwise.
+     */
+    private static void addInOrder(Tensor[] params, List<Tensor[]> grads) {
+        for (int i = 0; i < params.length; i++) {
+            Tensor sum = null;
+            for (Tensor[] pass : grads) {
+                Tensor g = pass[i];
+                sum = !g.defined() ? sum : sum == null ? g : sum.add(g);
+            }
+            if (sum != null) {
+                Params.addGrad(params[i], sum);
+            }
+        }
     }
 
     /**
      * The G step's D pass in two halves side by side ({@link TeamFork}), one thread each, where
      * D's passes run side by side in the D step, D judges each sample alone
      * ({@link Discriminator#samplesIndependent}), the G step reuses the D step's fakes and its
-     * loss reads D's logits alone (no classes, InfoGAN codes or mode seeking).
+     * loss reads D's logits alone (no classes, InfoGAN codes or mode seeking), one term per logit
+     * ({@link GanLoss#splitsBySample}).
      */
     private boolean gPassInHalves() {
         ExperimentConfig.Objective obj = config.objective();
         return forkD && !device.is_cuda() && TeamFork.available() && config.train().nCritic() == 1
                 && config.train().batchSize() >= 2 && d.classes() == 0 && obj.info() == 0 && obj.modeSeeking() == 0
-                && d.samplesIndependent();
+                && d.samplesIndependent() && loss.splitsBySample();
     }
 
     /**
      * The D step's passes as four half batches (see {@link TeamFork#all}) where D judges each
-     * sample alone and reads no labels: a thread slowed for a while takes fewer of them.
+     * sample alone, reads no labels and its loss has one term per logit: a thread slowed for a
+     * while takes fewer of them, and none waits for the others' logits.
      */
     private boolean dPassesInQuarters(long batch) {
         ExperimentConfig.Objective obj = config.objective();
-        return batch >= 4 && d.classes() == 0 && obj.info() == 0 && d.samplesIndependent();
+        return batch >= 4 && d.classes() == 0 && obj.info() == 0 && d.samplesIndependent() && loss.splitsBySample();
     }
 
     /**
@@ -533,42 +610,6 @@ public final class Trainer {
     private static Discriminator.Output cut(Discriminator.Output o) {
         return new Discriminator.Output(o.logits().detach().requires_grad_(true),
                 o.classLogits() == null ? null : o.classLogits().detach().requires_grad_(true));
-    }
-
-    /**
-     * D's gradients from the four quarter passes: each pass's own, taken side by side, then
-     * summed in the passes' order. Left to accumulate as each finished, four float sums would
-     * land in whatever order the threads finished and a run would not repeat bitwise (two do:
-     * a + b is b + a).
-     */
-    private void quarterGradients(List<Discriminator.Output> passes, List<Discriminator.Output> cuts) {
-        Tensor[] params = Params.of(d);
-        TensorVector inputs = new TensorVector(params);
-        List<Supplier<Tensor[]>> tasks = new ArrayList<>();
-        for (int k = 0; k < passes.size(); k++) {
-            Discriminator.Output pass = passes.get(k);
-            Tensor gradOut = cuts.get(k).logits().grad();
-            tasks.add(() -> {
-                TensorVector gs = torch.grad(new TensorVector(pass.logits()), inputs, new TensorVector(gradOut),
-                        new BoolOptional(false), false, true);
-                Tensor[] own = new Tensor[params.length];
-                for (int i = 0; i < own.length; i++) {
-                    own[i] = new Tensor(gs.get(i)); // own the handle: the vector's element dies with it
-                }
-                return own;
-            });
-        }
-        List<Tensor[]> grads = TeamFork.all(tasks, g -> g);
-        for (int i = 0; i < params.length; i++) {
-            Tensor sum = null;
-            for (Tensor[] pass : grads) { // the passes' order, whichever thread ran them
-                Tensor g = pass[i];
-                sum = !g.defined() ? sum : sum == null ? g : sum.add(g);
-            }
-            if (sum != null) {
-                Params.addGrad(params[i], sum);
-            }
-        }
     }
 
     /** Back-propagates a pass from the gradients its cut outputs collected. */

@@ -117,4 +117,28 @@ class LossesTest {
         assertThat(MinimaxLoss.discriminator(t(huge), t(huge), Reduction.MEAN).item_double()).isFinite();
         assertThat(NonSaturatingLoss.generator(t(huge), Reduction.MEAN).item_double()).isCloseTo(500, within(1e-3));
     }
+
+    /**
+     * Every game's shares over parts of a batch (1 + 3 real logits, 2 + 2 fake) add up to its
+     * loss, D's and G's; the trainer's split passes back-propagate these shares alone.
+     */
+    @Test
+    void sharesOfPartsAddUpToTheLoss() {
+        for (org.gan4j.config.Choices.Loss game : org.gan4j.config.Choices.Loss.values()) {
+            for (double smoothing : new double[] {0, TF_SMOOTHING}) {
+                GanLoss l = GanLoss.of(game, smoothing);
+                assertThat(l.splitsBySample()).as(game.toString()).isTrue();
+                Tensor real = t(REAL);
+                Tensor fake = t(FAKE);
+                double shares = l.discriminatorShare(real.narrow(0, 0, 1), true, 4).item_double()
+                        + l.discriminatorShare(real.narrow(0, 1, 3), true, 4).item_double()
+                        + l.discriminatorShare(fake.narrow(0, 0, 2), false, 4).item_double()
+                        + l.discriminatorShare(fake.narrow(0, 2, 2), false, 4).item_double();
+                assertThat(shares).as(game + " D").isCloseTo(l.discriminator(real, fake).item_double(), within(1e-4));
+                double g = l.generatorShare(fake.narrow(0, 0, 1), 4).item_double()
+                        + l.generatorShare(fake.narrow(0, 1, 3), 4).item_double();
+                assertThat(g).as(game + " G").isCloseTo(l.generator(fake).item_double(), within(1e-4));
+            }
+        }
+    }
 }
