@@ -347,22 +347,7 @@ public final class Layers {
                 grads.add(p::finish);
                 return p.output();
             }
-            return counted(affine(x, sn == null ? weight : sn.apply()));
-        }
-
-        /**
-         * x w^T + b. A layer to one output (a D's logit) on the CPU in float32 as a matrix-vector
-         * product: libtorch hands torch.linear to OpenBLAS's sgemm, which copies all of x into
-         * its panels for that one column (DCGAN-28's 6272 -> 1 head, 32 rows on one thread:
-         * forward 0.17 -> 0.06 ms, backward 0.26 -> 0.16; seen here).
-         */
-        private Tensor affine(Tensor x, Tensor w) {
-            if (w.size(0) == 1 && x.dim() == 2 && x.is_cpu() && Tensors.isFloat(x) && Tensors.isFloat(w)
-                    && !torch.is_autocast_enabled(x.device().type())) {
-                Tensor y = torch.mv(x, w.reshape(-1)).unsqueeze(1);
-                return bias == null ? y : y.add(bias);
-            }
-            return torch.linear(x, w, optional(bias));
+            return counted(torch.linear(x, sn == null ? weight : sn.apply(), optional(bias)));
         }
 
         /** {@code y}, this layer's output, counted where a {@link FlopCounter} runs. */
@@ -389,7 +374,7 @@ public final class Layers {
             Tensor wt = sn == null ? weight : sn.apply();
             long out = wt.size(0);
             Tensor hwc = wt.view(out, c, h, w).permute(0, 2, 3, 1).reshape(out, h * w * c);
-            return counted(affine(x.permute(0, 2, 3, 1).reshape(x.size(0), h * w * c), hwc));
+            return counted(torch.linear(x.permute(0, 2, 3, 1).reshape(x.size(0), h * w * c), hwc, optional(bias)));
         }
     }
 
