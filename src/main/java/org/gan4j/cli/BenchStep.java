@@ -51,6 +51,14 @@ final class BenchStep implements Callable<Integer> {
     @Option(names = "--precision", paramLabel = "fp32|bf16", description = "Shorthand for --set train.precision=...")
     String precision;
 
+    // the machine's rate moves within seconds here (the sgemm rate of one run fell from 353 to 206
+    // GFLOP/s while its steps ran as fast as ever): a reading right before each block of steps
+    // pairs each block with the machine it ran on
+    @Option(names = "--paired-blocks", defaultValue = "8",
+            description = "After the timed steps, blocks of 10 steps each right after its own sgemm reading; "
+                    + "efficiency_paired is the median of the blocks' ratios (0: skip; default ${DEFAULT-VALUE}).")
+    int pairedBlocks;
+
     @Option(names = "--profile", description = "Also time each phase of the raw loop's step (G forward, D backward, ...).")
     boolean profile;
 
@@ -112,6 +120,8 @@ final class BenchStep implements Callable<Integer> {
             java.lang.management.MemoryMXBean mem = java.lang.management.ManagementFactory.getMemoryMXBean();
             int traceEvery = Math.max(1, steps / 20);
             long traceMax = 0;
+            java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            long jit0 = jit.getTotalCompilationTime();
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 trainer.stepOnce(loader);
@@ -132,6 +142,7 @@ final class BenchStep implements Callable<Integer> {
             }
             Devices.synchronize(device);
             double secs = (System.nanoTime() - t0) / 1e9;
+            long jitMs = jit.getTotalCompilationTime() - jit0;
             long peak = Math.max(peakWarm, rssKb("VmHWM")); // before the products below allocate theirs
             // the machine's rate again after the steps: a shared VM's rate drifts over a run (its
             // vCPUs even turn from one core's hyper-threads into two cores), and the steps' rate is
@@ -165,6 +176,29 @@ final class BenchStep implements Callable<Integer> {
                 r.put("sgemm_gflops_1thread", round(sgemm1));
             }
             r.put("efficiency", round(gflops / roof));
+            r.put("jit_compile_ms_during_steps", jitMs);
+            if (pairedBlocks > 0 && !device.is_cuda()) {
+                double[][] blocks = pairedBlocks(trainer, loader, device, pairedBlocks);
+                double[] ratios = new double[pairedBlocks];
+                double fastest = Double.MAX_VALUE;
+                double bestSgemm = Math.max(sgemm, sgemmAfter);
+                for (int b = 0; b < pairedBlocks; b++) {
+                    ratios[b] = flops / (blocks[b][1] / 1000) / 1e9 / blocks[b][0];
+                    fastest = Math.min(fastest, blocks[b][1]);
+                    bestSgemm = Math.max(bestSgemm, blocks[b][0]);
+                }
+                double[] sorted = ratios.clone();
+                java.util.Arrays.sort(sorted);
+                r.put("efficiency_paired", round(median(sorted)));
+                r.put("efficiency_paired_quartiles", List.of(round(sorted[sorted.length / 4]),
+                        round(sorted[(3 * sorted.length) / 4])));
+                r.put("efficiency_paired_blocks", java.util.Arrays.stream(ratios).map(BenchStep::round).boxed().toList());
+                r.put("paired_blocks_sgemm_gflops", java.util.Arrays.stream(blocks).map(x -> round(x[0])).toList());
+                r.put("paired_blocks_ms_per_step", java.util.Arrays.stream(blocks).map(x -> round(x[1])).toList());
+                // best against best: the fastest block of steps over the highest sgemm reading of
+                // the run (each reading is already the best of its products)
+                r.put("efficiency_best_vs_best", round(flops / (fastest / 1000) / 1e9 / bestSgemm));
+            }
             r.put("rss_mb_start", rssStart / 1024);
             r.put("rss_mb_at_10pct", rssTenth >> 20);
             r.put("rss_mb_end", rssEnd >> 20);
@@ -208,6 +242,38 @@ final class BenchStep implements Callable<Integer> {
                     + "efficiency is uncertain, run again%n", 100 * d);
         }
         return 0;
+    }
+
+    /** Steps in each of {@link #pairedRatios}' blocks, and untimed steps before them. */
+    static final int PAIRED_STEPS = 10;
+    static final int PAIRED_SETTLE = 2;
+
+    /**
+     * Each block: the machine's sgemm rate (best of three products per library), then
+     * {@value #PAIRED_SETTLE} untimed steps (the first step after the products runs slow, see
+     * {@link #call}), then {@value #PAIRED_STEPS} timed ones. Per block: {sgemm GFLOP/s, ms per step}.
+     */
+    static double[][] pairedBlocks(Trainer trainer, BatchLoader loader, org.bytedeco.pytorch.Device device, int blocks) {
+        double[][] out = new double[blocks][];
+        int cpus = Runtime.getRuntime().availableProcessors();
+        for (int b = 0; b < blocks; b++) {
+            double sgemm = sgemmRates(device, cpus, 3).best();
+            for (int i = 0; i < PAIRED_SETTLE; i++) {
+                trainer.stepOnce(loader);
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < PAIRED_STEPS; i++) {
+                trainer.stepOnce(loader);
+            }
+            out[b] = new double[] {sgemm, (System.nanoTime() - t0) / 1e6 / PAIRED_STEPS};
+        }
+        return out;
+    }
+
+    /** The median of sorted values. */
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /**
@@ -297,6 +363,11 @@ final class BenchStep implements Callable<Integer> {
     }
 
     static SgemmRates sgemmRates(org.bytedeco.pytorch.Device device, int cpus) {
+        return sgemmRates(device, cpus, 8);
+    }
+
+    /** {@link #sgemmRates(org.bytedeco.pytorch.Device, int)} from the best of {@code reps} products each. */
+    static SgemmRates sgemmRates(org.bytedeco.pytorch.Device device, int cpus, int reps) {
         boolean cuda = device.is_cuda();
         int n = cuda ? 8192 : 2048;
         int stepThreads = torch.get_num_threads();
@@ -307,12 +378,12 @@ final class BenchStep implements Callable<Integer> {
         try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
             Tensor a = Devices.onDevice(torch.randn(n, n), device);
             Tensor b = Devices.onDevice(torch.randn(n, n), device);
-            double blas = bestOf(() -> torch.mm(a, b), n, device);
+            double blas = bestOf(() -> torch.mm(a, b), n, device, reps);
             double onednn = 0;
             if (!cuda && torch.globalContext().hasMKLDNN()) {
                 Tensor am = a.to_mkldnn();
                 Tensor bm = b.to_mkldnn();
-                onednn = bestOf(() -> torch.linear(am, bm), n, device);
+                onednn = bestOf(() -> torch.linear(am, bm), n, device, reps);
             }
             return new SgemmRates(blas, onednn);
         } finally {
@@ -320,10 +391,10 @@ final class BenchStep implements Callable<Integer> {
         }
     }
 
-    /** GFLOP/s of the fastest of 8 timed n x n products, after one untimed. */
-    private static double bestOf(Runnable product, int n, org.bytedeco.pytorch.Device device) {
+    /** GFLOP/s of the fastest of {@code reps} timed n x n products, after one untimed. */
+    private static double bestOf(Runnable product, int n, org.bytedeco.pytorch.Device device, int reps) {
         double best = 0;
-        for (int i = -1; i < 8; i++) {
+        for (int i = -1; i < reps; i++) {
             try (PointerScope each = new PointerScope()) { // each product freed before the next
                 long t0 = System.nanoTime();
                 product.run();

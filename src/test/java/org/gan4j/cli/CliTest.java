@@ -114,7 +114,7 @@ class CliTest {
                 train: {steps: 10, batch_size: 16}
                 """.formatted(data.toString().replace("\\", "/")));
         Result r = run("bench", "step", "--config", cfg.toString(), "--steps", "3", "--warmup", "1",
-                "--raw-steps", "3", "--json");
+                "--raw-steps", "3", "--paired-blocks", "3", "--json");
         assertThat(r.code()).as(r.err()).isZero();
         com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
         assertThat(j.get("device").asText()).isEqualTo("cpu");
@@ -143,6 +143,13 @@ class CliTest {
         assertThat(j.get("sgemm_gflops").asDouble())
                 .isGreaterThanOrEqualTo(j.get("sgemm_gflops_openblas").asDouble() - 0.002)
                 .isGreaterThanOrEqualTo(j.get("sgemm_gflops_onednn").asDouble() - 0.002);
+        // block by block against a reading of the machine right before each: the median ratio
+        com.fasterxml.jackson.databind.JsonNode blocks = j.get("efficiency_paired_blocks");
+        assertThat(blocks).hasSize(3);
+        double[] sorted = java.util.stream.StreamSupport.stream(blocks.spliterator(), false)
+                .mapToDouble(com.fasterxml.jackson.databind.JsonNode::asDouble).sorted().toArray();
+        assertThat(sorted[0]).isPositive();
+        assertThat(j.get("efficiency_paired").asDouble()).isEqualTo(sorted[1]);
         // a drift past the limit is said on stderr, so that nobody reads an uncertain ratio as a result
         assertThat(r.err().contains("efficiency is uncertain")).isEqualTo(j.get("sgemm_drift").asDouble() > 0.05);
         // the overhead compares the trainer's and the raw loop's steps timed in alternating blocks
