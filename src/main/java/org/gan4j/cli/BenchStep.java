@@ -120,8 +120,10 @@ final class BenchStep implements Callable<Integer> {
             java.lang.management.MemoryMXBean mem = java.lang.management.ManagementFactory.getMemoryMXBean();
             int traceEvery = Math.max(1, steps / 20);
             long traceMax = 0;
+            // Java's JIT still compiles during the timed steps, on the steps' vCPUs (-1: the JVM does not say)
             java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-            long jit0 = jit.getTotalCompilationTime();
+            boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
+            long jit0 = jitTimed ? jit.getTotalCompilationTime() : 0;
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 trainer.stepOnce(loader);
@@ -142,7 +144,7 @@ final class BenchStep implements Callable<Integer> {
             }
             Devices.synchronize(device);
             double secs = (System.nanoTime() - t0) / 1e9;
-            long jitMs = jit.getTotalCompilationTime() - jit0;
+            long jitMs = jitTimed ? jit.getTotalCompilationTime() - jit0 : -1;
             long peak = Math.max(peakWarm, rssKb("VmHWM")); // before the products below allocate theirs
             // the machine's rate again after the steps: a shared VM's rate drifts over a run (its
             // vCPUs even turn from one core's hyper-threads into two cores), and the steps' rate is
