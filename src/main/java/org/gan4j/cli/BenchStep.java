@@ -180,26 +180,22 @@ final class BenchStep implements Callable<Integer> {
             r.put("efficiency", round(gflops / roof));
             r.put("jit_compile_ms_during_steps", jitMs);
             if (pairedBlocks > 0 && !device.is_cuda()) {
-                double[][] blocks = pairedBlocks(trainer, loader, device, pairedBlocks);
-                double[] ratios = new double[pairedBlocks];
-                double fastest = Double.MAX_VALUE;
-                double bestSgemm = Math.max(sgemm, sgemmAfter);
-                for (int b = 0; b < pairedBlocks; b++) {
-                    ratios[b] = flops / (blocks[b][1] / 1000) / 1e9 / blocks[b][0];
-                    fastest = Math.min(fastest, blocks[b][1]);
-                    bestSgemm = Math.max(bestSgemm, blocks[b][0]);
-                }
+                List<PairedBlock> blocks = pairedBlocks(trainer, loader, device, pairedBlocks);
+                double[] ratios = blocks.stream().mapToDouble(b -> b.efficiency(flops)).toArray();
+                double fastest = blocks.stream().mapToDouble(PairedBlock::msPerStep).min().orElseThrow();
+                double bestSgemm = Math.max(Math.max(sgemm, sgemmAfter),
+                        blocks.stream().mapToDouble(PairedBlock::sgemm).max().orElseThrow());
                 double[] sorted = ratios.clone();
                 java.util.Arrays.sort(sorted);
                 r.put("efficiency_paired", round(median(sorted)));
                 r.put("efficiency_paired_quartiles", List.of(round(sorted[sorted.length / 4]),
                         round(sorted[(3 * sorted.length) / 4])));
                 r.put("efficiency_paired_blocks", java.util.Arrays.stream(ratios).map(BenchStep::round).boxed().toList());
-                r.put("paired_blocks_sgemm_gflops", java.util.Arrays.stream(blocks).map(x -> round(x[0])).toList());
-                r.put("paired_blocks_ms_per_step", java.util.Arrays.stream(blocks).map(x -> round(x[1])).toList());
+                r.put("paired_blocks_sgemm_gflops", blocks.stream().map(b -> round(b.sgemm())).toList());
+                r.put("paired_blocks_ms_per_step", blocks.stream().map(b -> round(b.msPerStep())).toList());
                 // best against best: the fastest block of steps over the highest sgemm reading of
                 // the run (each reading is already the best of its products)
-                r.put("efficiency_best_vs_best", round(flops / (fastest / 1000) / 1e9 / bestSgemm));
+                r.put("efficiency_best_vs_best", round(new PairedBlock(bestSgemm, fastest).efficiency(flops)));
             }
             r.put("rss_mb_start", rssStart / 1024);
             r.put("rss_mb_at_10pct", rssTenth >> 20);
@@ -246,17 +242,26 @@ final class BenchStep implements Callable<Integer> {
         return 0;
     }
 
-    /** Steps in each of {@link #pairedRatios}' blocks, and untimed steps before them. */
+    /** Steps in each of {@link #pairedBlocks}' blocks, and untimed steps before them. */
     static final int PAIRED_STEPS = 10;
     static final int PAIRED_SETTLE = 2;
+
+    /** One block of {@link #pairedBlocks}: the machine's sgemm GFLOP/s, then the steps' ms each. */
+    record PairedBlock(double sgemm, double msPerStep) {
+        /** The steps' rate over the block's sgemm reading, for {@code flops} a step. */
+        double efficiency(long flops) {
+            return flops / (msPerStep / 1000) / 1e9 / sgemm;
+        }
+    }
 
     /**
      * Each block: the machine's sgemm rate (best of three products per library), then
      * {@value #PAIRED_SETTLE} untimed steps (the first step after the products runs slow, see
-     * {@link #call}), then {@value #PAIRED_STEPS} timed ones. Per block: {sgemm GFLOP/s, ms per step}.
+     * {@link #call}), then {@value #PAIRED_STEPS} timed ones.
      */
-    static double[][] pairedBlocks(Trainer trainer, BatchLoader loader, org.bytedeco.pytorch.Device device, int blocks) {
-        double[][] out = new double[blocks][];
+    static List<PairedBlock> pairedBlocks(Trainer trainer, BatchLoader loader, org.bytedeco.pytorch.Device device,
+                                          int blocks) {
+        List<PairedBlock> out = new ArrayList<>();
         int cpus = Runtime.getRuntime().availableProcessors();
         for (int b = 0; b < blocks; b++) {
             double sgemm = sgemmRates(device, cpus, 3).best();
@@ -267,7 +272,7 @@ final class BenchStep implements Callable<Integer> {
             for (int i = 0; i < PAIRED_STEPS; i++) {
                 trainer.stepOnce(loader);
             }
-            out[b] = new double[] {sgemm, (System.nanoTime() - t0) / 1e6 / PAIRED_STEPS};
+            out.add(new PairedBlock(sgemm, (System.nanoTime() - t0) / 1e6 / PAIRED_STEPS));
         }
         return out;
     }

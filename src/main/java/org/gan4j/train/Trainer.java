@@ -358,10 +358,9 @@ public final class Trainer {
         if (gPassInHalves()) {
             // D's pass over the fakes as two halves side by side, each finding its share of the
             // loss's gradient at G's output; the two meet there
-            long h = batch / 2;
-            Tensor all = fake;
-            List<Share> shares = TeamFork.both(() -> gShare(all.narrow(0, 0, h), batch, bf16),
-                    () -> gShare(all.narrow(0, h, batch - h), batch, bf16), Share::pointers);
+            Tensor[] parts = halves(fake);
+            List<Share> shares = TeamFork.both(() -> gShare(parts[0], batch, bf16), () -> gShare(parts[1], batch, bf16),
+                    Share::pointers);
             Tensor lossG = shares.get(0).loss().add(shares.get(1).loss());
             Tensor gradFake = torch.cat(new TensorVector(shares.get(0).grads()[0], shares.get(1).grads()[0]));
             optG.zeroGrad();
@@ -404,20 +403,18 @@ public final class Trainer {
      * {@link GanLoss#discriminatorShare}): no pass waits for the others' logits.
      */
     private DLosses dStepInQuarters(Tensor real, Tensor fake, boolean bf16) {
+        Tensor[] params = Params.of(d);
         List<Supplier<Share>> tasks = new ArrayList<>();
         for (Tensor in : new Tensor[] {real, fake}) {
             boolean isReal = in == real;
-            long n = in.size(0);
-            long h = n / 2;
-            Tensor first = in.narrow(0, 0, h);
-            Tensor second = in.narrow(0, h, n - h);
-            tasks.add(() -> dShare(first, isReal, n, bf16));
-            tasks.add(() -> dShare(second, isReal, n, bf16));
+            for (Tensor half : halves(in)) {
+                tasks.add(() -> dShare(half, isReal, in.size(0), params, bf16));
+            }
         }
         List<Share> shares = TeamFork.all(tasks, Share::pointers);
         optD.zeroGrad();
-        addInOrder(Params.of(d), shares.stream().map(Share::grads).toList());
-        Tensor loss = shares.get(0).loss().add(shares.get(1).loss()).add(shares.get(2).loss()).add(shares.get(3).loss());
+        addInOrder(params, shares.stream().map(Share::grads).toList());
+        Tensor loss = shares.stream().map(Share::loss).reduce(Tensor::add).orElseThrow(); // in the passes' order
         return new DLosses(torch.cat(new TensorVector(shares.get(0).logits(), shares.get(1).logits())),
                 torch.cat(new TensorVector(shares.get(2).logits(), shares.get(3).logits())), loss, null, null);
     }
@@ -502,11 +499,16 @@ public final class Trainer {
         }
     }
 
+    /** A batch's first and second half (the second the larger where the size is odd). */
+    private static Tensor[] halves(Tensor in) {
+        long n = in.size(0);
+        return new Tensor[] {in.narrow(0, 0, n / 2), in.narrow(0, n / 2, n - n / 2)};
+    }
+
     /** D's pass over part of one side of the D step's batch, {@code side} samples in all. */
-    private Share dShare(Tensor x, boolean real, long side, boolean bf16) {
+    private Share dShare(Tensor x, boolean real, long side, Tensor[] params, boolean bf16) {
         Tensor logits = judge(x, null, bf16).logits();
         Tensor share = loss.discriminatorShare(logits, real, logits.numel() / x.size(0) * side);
-        Tensor[] params = Params.of(d);
         return new Share(logits.detach(), share.detach(), gradients(share, params));
     }
 
