@@ -16,6 +16,7 @@ import org.gan4j.config.ConfigLoader;
 import org.gan4j.config.ExperimentConfig;
 import org.gan4j.data.BatchLoader;
 import org.gan4j.nn.Devices;
+import org.gan4j.nn.NativeMemory;
 import org.gan4j.nn.Versions;
 import org.gan4j.train.RawLoop;
 import org.gan4j.train.Trainer;
@@ -209,6 +210,7 @@ final class BenchStep implements Callable<Integer> {
             r.put("javacpp_tracked_mb_trace", javacppTrace);
             r.put("peak_rss_mb", peak / 1024);
             r.put("precision", cfg.train().precision().toString());
+            r.put("allocator", NativeMemory.allocator());
         }
         double loaderImages = loaderImagesPerS(trainer, cfg);
         r.put("loader_images_per_s", Math.round(loaderImages));

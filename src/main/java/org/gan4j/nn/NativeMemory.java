@@ -1,5 +1,9 @@
 package org.gan4j.nn;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.bytedeco.javacpp.Pointer;
 
 /** Resident-memory housekeeping for the native side. */
@@ -13,6 +17,32 @@ public final class NativeMemory {
      */
     public static void trim() {
         Pointer.trimMemory();
+    }
+
+    /**
+     * The malloc this process runs on: "tcmalloc", "jemalloc" or "mimalloc" where one is mapped
+     * into it (the launcher preloads tcmalloc where installed), "glibc" where /proc lists none,
+     * "unknown" where /proc/self/maps cannot be read.
+     */
+    public static String allocator() {
+        try {
+            return allocatorOf(Files.readAllLines(Path.of("/proc/self/maps")));
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** {@link #allocator()} from the lines of a /proc/PID/maps. */
+    static String allocatorOf(List<String> maps) {
+        for (String line : maps) {
+            String file = line.substring(line.lastIndexOf('/') + 1);
+            for (String name : new String[] {"tcmalloc", "jemalloc", "mimalloc"}) {
+                if (file.startsWith("lib" + name)) {
+                    return name;
+                }
+            }
+        }
+        return "glibc";
     }
 
     /** Resident memory of the whole process, in bytes (0 where the OS does not say). */

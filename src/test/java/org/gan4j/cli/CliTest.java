@@ -165,6 +165,7 @@ class CliTest {
         assertThat(r.err()).doesNotContain("leaves out");
         assertThat(j.get("peak_rss_mb").asLong()).isGreaterThanOrEqualTo(j.get("rss_mb_end").asLong()).isPositive();
         assertThat(j.get("loader_over_step").asDouble()).isPositive();
+        assertThat(j.get("allocator").asText()).isEqualTo(org.gan4j.nn.NativeMemory.allocator()); // the run's malloc, named
     }
 
     @Test
