@@ -10,4 +10,5 @@ out="$here/target/bench-classes"
 mkdir -p "$out"
 javac -d "$out" -cp "$here/target/gan4j.jar:$here/target/lib/*" "$here/bench/StepAB.java"
 cd "$here"
+. "$here/bin/malloc.sh" # the launcher's malloc, so that the steps compare as bin/gan4j runs them
 exec java -Xms256m -XX:+AlwaysPreTouch -cp "$out:$here/target/gan4j.jar:$here/target/lib/*" StepAB "$@"
