@@ -1,5 +1,5 @@
 # Sourced by bin/gan4j and bench/step-ab.sh: picks the malloc the JVM runs on.
-# malloc: libtorch allocates and frees megabytes of tensors every step; tcmalloc hands them back
+# libtorch allocates and frees megabytes of tensors every step; tcmalloc hands them back
 # faster than glibc's malloc (~2% of a DCGAN step here; bench/NOTES.md). Preloaded where Debian's
 # libtcmalloc-minimal4 (or another install of it) is present; GAN4J_MALLOC=system keeps glibc's,
 # GAN4J_MALLOC=/path/lib.so preloads that library instead.
@@ -8,7 +8,7 @@ gan4j_lib=""
 case "$gan4j_malloc" in
   system) ;;
   auto)
-    for d in /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib /usr/local/lib; do
+    for d in /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu /usr/lib64 /usr/lib /usr/local/lib; do
       if [ -f "$d/libtcmalloc_minimal.so.4" ]; then gan4j_lib="$d/libtcmalloc_minimal.so.4"; break; fi
     done ;;
   *)

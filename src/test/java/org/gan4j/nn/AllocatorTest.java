@@ -27,7 +27,7 @@ class AllocatorTest {
     }
 
     @Test
-    void readsThisProcessesMaps() {
+    void readsThisProcess() {
         // the test JVM runs on what LD_PRELOAD gives it: glibc's malloc unless a library is named
         String preload = System.getenv().getOrDefault("LD_PRELOAD", "");
         String expected = preload.contains("tcmalloc") ? "tcmalloc" : preload.contains("jemalloc") ? "jemalloc" : "glibc";
