@@ -59,25 +59,30 @@ public interface GanLoss {
 
     private static GanLoss of(DFunction d, GFunction g) {
         return new GanLoss() {
+            @Override
             public Tensor discriminator(Tensor real, Tensor fake) {
                 return d.apply(real, fake, Reduction.MEAN);
             }
 
+            @Override
             public Tensor generator(Tensor fake) {
                 return g.apply(fake, Reduction.MEAN);
             }
 
             // every game here is a mean over real logits plus a mean over fake ones
+            @Override
             public boolean splitsBySample() {
                 return true;
             }
 
+            @Override
             public Tensor discriminatorShare(Tensor part, boolean real, long total) {
                 Tensor none = part.new_empty(new long[] {0});
                 Tensor sum = real ? d.apply(part, none, Reduction.SUM) : d.apply(none, part, Reduction.SUM);
                 return sum.div(new Scalar((double) total));
             }
 
+            @Override
             public Tensor generatorShare(Tensor part, long total) {
                 return g.apply(part, Reduction.SUM).div(new Scalar((double) total));
             }

@@ -508,7 +508,7 @@ public final class Trainer {
     /** D's pass over part of one side of the D step's batch, {@code side} samples in all. */
     private Share dShare(Tensor x, boolean real, long side, Tensor[] params, boolean bf16) {
         Tensor logits = judge(x, null, bf16).logits();
-        Tensor share = loss.discriminatorShare(logits, real, logits.numel() / x.size(0) * side);
+        Tensor share = loss.discriminatorShare(logits, real, logitsFor(logits, x, side));
         return new Share(logits.detach(), share.detach(), gradients(share, params));
     }
 
@@ -516,8 +516,13 @@ public final class Trainer {
     private Share gShare(Tensor part, long batch, boolean bf16) {
         Tensor x = part.detach().requires_grad_(true);
         Tensor logits = judge(x, null, bf16).logits();
-        Tensor share = loss.generatorShare(logits, logits.numel() / x.size(0) * batch);
+        Tensor share = loss.generatorShare(logits, logitsFor(logits, x, batch));
         return new Share(logits.detach(), share.detach(), gradients(share, new Tensor[] {x}));
+    }
+
+    /** The logits {@code samples} samples give, from a pass over {@code part} (a PatchGAN D gives several each). */
+    private static long logitsFor(Tensor logits, Tensor part, long samples) {
+        return logits.numel() / part.size(0) * samples;
     }
 
     /** d(scalar)/d(each input), owned by the caller; undefined for inputs it does not reach. */
