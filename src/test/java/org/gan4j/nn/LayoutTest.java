@@ -28,6 +28,34 @@ class LayoutTest {
     }
 
     @Test
+    void strideOneTransposedLayerKeepsItsWeightNchwButHandsOnNhwc() {
+        try (PointerScope s = new PointerScope()) {
+            Seeds.seedTorch(4);
+            Layers.Conv2d plain = Layers.convTranspose2d(32, 16, 5, 1, 2, 0);
+            Layers.Conv2d nhwc = Layers.withChannelsLast(true, () -> Layers.convTranspose2d(32, 16, 5, 1, 2, 0));
+            try (NoGradGuard ng = new NoGradGuard()) {
+                nhwc.weight.copy_(plain.weight);
+                nhwc.bias.copy_(plain.bias);
+            }
+            assertThat(nhwc.weight.is_contiguous()).as("NCHW weight (oneDNN's fast kernel)").isTrue();
+            Tensor x = torch.randn(4, 32, 7, 7);
+            Tensor g = torch.randn(4, 16, 7, 7);
+            Tensor x1 = x.clone().requires_grad_(true);
+            Tensor x2 = x.clone().requires_grad_(true);
+            Tensor y1 = plain.forward(x1);
+            Tensor y2 = nhwc.forward(x2);
+            assertThat(y1.is_contiguous()).as("plain: NCHW output").isTrue();
+            assertThat(y2.is_contiguous(torch.MemoryFormat.ChannelsLast)).as("NHWC output").isTrue();
+            assertThat(y2.is_contiguous()).isFalse();
+            assertThat(y2.sub(y1).abs().max().item_double()).isLessThan(1e-5);
+            y1.mul(g).sum().backward();
+            y2.mul(g).sum().backward();
+            assertThat(x2.grad().sub(x1.grad()).abs().max().item_double()).isLessThan(1e-4);
+            assertThat(nhwc.weight.grad().sub(plain.weight.grad()).abs().max().item_double()).isLessThan(1e-3);
+        }
+    }
+
+    @Test
     void oneChannelImageLayerRunsChannelsLastWithTheSameMapAndGradients() {
         try (PointerScope s = new PointerScope()) {
             Seeds.seedTorch(6);
