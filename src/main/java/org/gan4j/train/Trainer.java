@@ -341,7 +341,7 @@ public final class Trainer {
                 }
             }
             boolean fork = dPassesSideBySide();
-            DLosses l = fork && dPassesInQuarters(real.size(0)) ? dStepInQuarters(real, fake.detach(), bf16)
+            DLosses l = fork && dPassesAsShares(real.size(0)) ? dStepAsShares(real, fake.detach(), bf16)
                     : dStep(real, y, fake.detach(), yFake, codes, fork, bf16);
             dReal = l.dReal();
             dFake = l.dFake();
@@ -398,25 +398,25 @@ public final class Trainer {
     }
 
     /**
-     * One D step's gradients (after zeroing them) as four half-batch passes, the two threads
-     * claiming them as they go, each back-propagating its own share of the loss (see
-     * {@link GanLoss#discriminatorShare}): no pass waits for the others' logits.
+     * One D step's gradients (after zeroing them) as one pass over the real batch and one over
+     * the fakes side by side, each back-propagating its own share of the loss (see
+     * {@link GanLoss#discriminatorShare}): neither waits for the other's logits. Four half-batch
+     * passes claimed as the threads freed up were slower (DCGAN-28: A/B 0.975x, 0.967x, reversed
+     * 1.008x; bf16 reversed 1.048x): per-pass costs (oneDNN's weight reorders, the head's
+     * packing, dispatch) count twice, and a thread slowed for seconds still took two of four.
      */
-    private DLosses dStepInQuarters(Tensor real, Tensor fake, boolean bf16) {
+    private DLosses dStepAsShares(Tensor real, Tensor fake, boolean bf16) {
         Tensor[] params = Params.of(d);
         List<Supplier<Share>> tasks = new ArrayList<>();
         for (Tensor in : new Tensor[] {real, fake}) {
             boolean isReal = in == real;
-            for (Tensor half : halves(in)) {
-                tasks.add(() -> dShare(half, isReal, in.size(0), params, bf16));
-            }
+            tasks.add(() -> dShare(in, isReal, in.size(0), params, bf16));
         }
         List<Share> shares = TeamFork.all(tasks, Share::pointers);
         optD.zeroGrad();
         addInOrder(params, shares.stream().map(Share::grads).toList());
-        Tensor loss = shares.stream().map(Share::loss).reduce(Tensor::add).orElseThrow(); // in the passes' order
-        return new DLosses(torch.cat(new TensorVector(shares.get(0).logits(), shares.get(1).logits())),
-                torch.cat(new TensorVector(shares.get(2).logits(), shares.get(3).logits())), loss, null, null);
+        Tensor loss = shares.get(0).loss().add(shares.get(1).loss()); // real, then fake: a fixed order
+        return new DLosses(shares.get(0).logits(), shares.get(1).logits(), loss, null, null);
     }
 
     /**
@@ -569,13 +569,12 @@ public final class Trainer {
     }
 
     /**
-     * The D step's passes as four half batches (see {@link TeamFork#all}) where D judges each
-     * sample alone, reads no labels and its loss has one term per logit: a thread slowed for a
-     * while takes fewer of them, and none waits for the others' logits.
+     * The D step's two passes each with its own share of the loss ({@link #dStepAsShares}) where
+     * D judges each sample alone, reads no labels and its loss has one term per logit.
      */
-    private boolean dPassesInQuarters(long batch) {
+    private boolean dPassesAsShares(long batch) {
         ExperimentConfig.Objective obj = config.objective();
-        return batch >= 4 && d.classes() == 0 && obj.info() == 0 && d.samplesIndependent() && loss.splitsBySample();
+        return batch >= 2 && d.classes() == 0 && obj.info() == 0 && d.samplesIndependent() && loss.splitsBySample();
     }
 
     /**

@@ -175,7 +175,8 @@ class TrainerTest {
      * adds a class loss on the fake pass, a projection D (labels into both passes), an AC-GAN D
      * with class losses on both passes, and a D that packs pairs and adds minibatch std-dev; and
      * G's gradients, whose step judges the plain DCGAN's fakes in two halves side by side. The
-     * plain DCGAN's D step runs four half-batch passes, its G's dense layer split in two.
+     * plain DCGAN's D step runs its two passes each with its own share of the loss, its G's
+     * dense layer split in two.
      * Dropout is off here, since forked passes draw their masks from per-branch streams; with it
      * on, a forked step is still deterministic.
      */
