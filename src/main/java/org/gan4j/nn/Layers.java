@@ -421,8 +421,8 @@ public final class Layers {
         private final boolean transposed;
         /** Weight (so oneDNN's output) in NHWC: built under {@link #withChannelsLast}. */
         private final boolean layoutLast;
-        /** Output in NHWC even where the weight is not ({@link #layoutLast} false under {@link #withChannelsLast}). */
-        private final boolean outputLast;
+        /** Under {@link #withChannelsLast} with an NCHW weight: the output copied to NHWC. */
+        private final boolean outputToNhwc;
         private final long[] stride;
         private final long[] padding;
         private final long[] dilation = {1, 1};
@@ -442,7 +442,7 @@ public final class Layers {
             // AVX2 kernel, 1.9x slower than its blocked NCHW one (DCGAN-28's 256->128 layer on
             // Zen 5: 24.8 vs 12.9 ms forward, seen here): such a layer stays NCHW
             layoutLast = channelsLast && !(transposed && stride == 1);
-            outputLast = channelsLast;
+            outputToNhwc = channelsLast && !layoutLast;
             weight = param("weight", layoutLast ? channelsLastStrides(w) : w);
             bias = withBias ? param("bias", Init.uniform(torch.empty(out), bound)) : null;
         }
@@ -450,7 +450,7 @@ public final class Layers {
         @Override
         public Tensor forward(Tensor x) {
             Tensor y = forwardUncounted(x);
-            if (outputLast && !layoutLast) {
+            if (outputToNhwc) {
                 // one copy, so that the layers after it (batch norm, LeakyReLU, the next
                 // convolution) see one layout: LeakyReLU's backward over an NHWC gradient and an
                 // NCHW output took a strided loop (DCGAN-28: A/B 0.990x, reversed 1.012x; bf16 0.983x)

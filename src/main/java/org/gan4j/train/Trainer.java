@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
@@ -407,12 +405,8 @@ public final class Trainer {
      */
     private DLosses dStepAsShares(Tensor real, Tensor fake, boolean bf16) {
         Tensor[] params = Params.of(d);
-        List<Supplier<Share>> tasks = new ArrayList<>();
-        for (Tensor in : new Tensor[] {real, fake}) {
-            boolean isReal = in == real;
-            tasks.add(() -> dShare(in, isReal, in.size(0), params, bf16));
-        }
-        List<Share> shares = TeamFork.all(tasks, Share::pointers);
+        List<Share> shares = TeamFork.both(() -> dShare(real, true, params, bf16), () -> dShare(fake, false, params, bf16),
+                Share::pointers);
         optD.zeroGrad();
         addInOrder(params, shares.stream().map(Share::grads).toList());
         Tensor loss = shares.get(0).loss().add(shares.get(1).loss()); // real, then fake: a fixed order
@@ -505,10 +499,10 @@ public final class Trainer {
         return new Tensor[] {in.narrow(0, 0, n / 2), in.narrow(0, n / 2, n - n / 2)};
     }
 
-    /** D's pass over part of one side of the D step's batch, {@code side} samples in all. */
-    private Share dShare(Tensor x, boolean real, long side, Tensor[] params, boolean bf16) {
+    /** D's pass over one side of the D step's batch: that side's share of the loss and its gradients. */
+    private Share dShare(Tensor x, boolean real, Tensor[] params, boolean bf16) {
         Tensor logits = judge(x, null, bf16).logits();
-        Tensor share = loss.discriminatorShare(logits, real, logitsFor(logits, x, side));
+        Tensor share = loss.discriminatorShare(logits, real, logits.numel());
         return new Share(logits.detach(), share.detach(), gradients(share, params));
     }
 
