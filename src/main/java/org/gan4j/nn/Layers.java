@@ -374,7 +374,16 @@ public final class Layers {
             Tensor wt = sn == null ? weight : sn.apply();
             long out = wt.size(0);
             Tensor hwc = wt.view(out, c, h, w).permute(0, 2, 3, 1).reshape(out, h * w * c);
-            return counted(torch.linear(x.permute(0, 2, 3, 1).reshape(x.size(0), h * w * c), hwc, optional(bias)));
+            Tensor flat = x.permute(0, 2, 3, 1).reshape(x.size(0), h * w * c);
+            if (out == 1 && x.is_cpu() && x.scalar_type() == torch.ScalarType.Float
+                    && !torch.is_autocast_enabled(x.device().type())) {
+                // a critic's single logit as a product and a row sum: OpenBLAS packs the whole
+                // batch for a product with one column (D-28's head: 0.58 -> 0.34 ms forward +
+                // backward at batch 64 on one thread, seen here)
+                Tensor y = flat.mul(hwc).sum(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+                return counted(bias == null ? y : y.add(bias));
+            }
+            return counted(torch.linear(flat, hwc, optional(bias)));
         }
     }
 

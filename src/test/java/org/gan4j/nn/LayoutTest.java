@@ -84,34 +84,41 @@ class LayoutTest {
 
     @Test
     void linearOverChannelsLastMapsMatchesFlattenThenLinear() {
-        for (boolean sn : new boolean[] {false, true}) {
-            try (PointerScope s = new PointerScope()) {
-                // the same seed: the same weights and, with spectral norm, the same power-iteration vector
-                Seeds.seedTorch(8);
-                Layers.Linear a = Layers.linear(6 * 3 * 4, 2);
-                if (sn) {
-                    Layers.spectralNorm(a);
+        // two outputs take torch.linear; one (a critic's logit) a product and a row sum
+        for (long out : new long[] {2, 1}) {
+            for (boolean sn : new boolean[] {false, true}) {
+                try (PointerScope s = new PointerScope()) {
+                    String what = "outputs " + out + ", sn " + sn;
+                    // the same seed: the same weights and, with spectral norm, the same power-iteration vector
+                    Seeds.seedTorch(8);
+                    Layers.Linear a = Layers.linear(6 * 3 * 4, out);
+                    if (sn) {
+                        Layers.spectralNorm(a);
+                    }
+                    Seeds.seedTorch(8);
+                    Layers.Linear b = Layers.linear(6 * 3 * 4, out);
+                    if (sn) {
+                        Layers.spectralNorm(b);
+                    }
+                    Tensor x = torch.randn(5, 6, 3, 4);
+                    Tensor xNchw = x.clone().requires_grad_(true);
+                    Tensor xNhwc = x.contiguous(torch.MemoryFormat.ChannelsLast).requires_grad_(true);
+                    Tensor g = torch.randn(5, out);
+                    Tensor want = a.forward(xNchw.flatten(1, -1));
+                    Tensor got = b.forwardFlattened(xNhwc);
+                    assertThat(got.sizes().vec().get()).as(what).containsExactly(5, out);
+                    assertThat(got.sub(want).abs().max().item_double()).as(what).isLessThan(1e-5);
+                    want.mul(g).sum().backward();
+                    got.mul(g).sum().backward();
+                    assertThat(b.weight.grad().sub(a.weight.grad()).abs().max().item_double()).as(what).isLessThan(1e-5);
+                    assertThat(b.bias.grad().sub(a.bias.grad()).abs().max().item_double()).as(what).isLessThan(1e-5);
+                    assertThat(xNhwc.grad().sub(xNchw.grad()).abs().max().item_double()).as(what).isLessThan(1e-5);
+                    assertThat(xNhwc.grad().is_contiguous(torch.MemoryFormat.ChannelsLast))
+                            .as("the gradient keeps x's layout: " + what).isTrue();
+                    // NCHW maps take the plain path
+                    assertThat(b.forwardFlattened(x).sub(a.forward(x.flatten(1, -1))).abs().max().item_double())
+                            .as(what).isLessThan(1e-5);
                 }
-                Seeds.seedTorch(8);
-                Layers.Linear b = Layers.linear(6 * 3 * 4, 2);
-                if (sn) {
-                    Layers.spectralNorm(b);
-                }
-                Tensor x = torch.randn(5, 6, 3, 4);
-                Tensor xNchw = x.clone().requires_grad_(true);
-                Tensor xNhwc = x.contiguous(torch.MemoryFormat.ChannelsLast).requires_grad_(true);
-                Tensor g = torch.randn(5, 2);
-                Tensor want = a.forward(xNchw.flatten(1, -1));
-                Tensor got = b.forwardFlattened(xNhwc);
-                assertThat(got.sub(want).abs().max().item_double()).as("sn " + sn).isLessThan(1e-5);
-                want.mul(g).sum().backward();
-                got.mul(g).sum().backward();
-                assertThat(b.weight.grad().sub(a.weight.grad()).abs().max().item_double()).isLessThan(1e-5);
-                assertThat(xNhwc.grad().sub(xNchw.grad()).abs().max().item_double()).isLessThan(1e-5);
-                assertThat(xNhwc.grad().is_contiguous()).as("the gradient keeps x's layout").isFalse();
-                // NCHW maps take the plain path
-                assertThat(b.forwardFlattened(x).sub(a.forward(x.flatten(1, -1))).abs().max().item_double())
-                        .isLessThan(1e-5);
             }
         }
     }
