@@ -375,7 +375,7 @@ public final class Layers {
             long out = wt.size(0);
             Tensor hwc = wt.view(out, c, h, w).permute(0, 2, 3, 1).reshape(out, h * w * c);
             Tensor flat = x.permute(0, 2, 3, 1).reshape(x.size(0), h * w * c);
-            if (out == 1 && x.is_cpu() && x.scalar_type() == torch.ScalarType.Float
+            if (out == 1 && x.is_cpu() && Tensors.isFloat(x)
                     && !torch.is_autocast_enabled(x.device().type())) {
                 // a critic's single logit as a product and a row sum: OpenBLAS packs the whole
                 // batch for a product with one column (D-28's head: 0.58 -> 0.34 ms forward +
