@@ -4,6 +4,7 @@ package org.gan4j.nn;
 import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
@@ -275,10 +276,10 @@ public final class Layers {
             shape[1] = n / g;
             System.arraycopy(grouped, 1, shape, 2, grouped.length - 1);
             Tensor y = x.reshape(shape);
-            y = y.sub(y.mean(new long[] {0}, true, new org.bytedeco.pytorch.ScalarTypeOptional()));
-            y = y.square().mean(new long[] {0}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
+            y = y.sub(y.mean(new long[] {0}, true, new ScalarTypeOptional()));
+            y = y.square().mean(new long[] {0}, false, new ScalarTypeOptional())
                     .add(new Scalar(1e-8)).sqrt();
-            Tensor s = y.flatten(1, -1).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // (n / g)
+            Tensor s = y.flatten(1, -1).mean(new long[] {1}, false, new ScalarTypeOptional()); // (n / g)
             long[] tile = grouped.clone();
             tile[0] = g;
             tile[1] = 1;
@@ -375,15 +376,20 @@ public final class Layers {
             long out = wt.size(0);
             Tensor hwc = wt.view(out, c, h, w).permute(0, 2, 3, 1).reshape(out, h * w * c);
             Tensor flat = x.permute(0, 2, 3, 1).reshape(x.size(0), h * w * c);
-            if (out == 1 && x.is_cpu() && Tensors.isFloat(x)
-                    && !torch.is_autocast_enabled(x.device().type())) {
-                // a critic's single logit as a product and a row sum: OpenBLAS packs the whole
-                // batch for a product with one column (D-28's head: 0.58 -> 0.34 ms forward +
-                // backward at batch 64 on one thread, seen here)
-                Tensor y = flat.mul(hwc).sum(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+            if (rowSum(x, out)) {
+                Tensor y = flat.mul(hwc).sum(new long[] {1}, true, new ScalarTypeOptional());
                 return counted(bias == null ? y : y.add(bias));
             }
             return counted(torch.linear(flat, hwc, optional(bias)));
+        }
+
+        /**
+         * A critic's single logit from float32 CPU maps as a product and a row sum: OpenBLAS packs
+         * the whole batch for a product with one column (D-28's head, forward + backward at batch
+         * 64 on one thread: 0.55 -> 0.33 ms, seen here). Under autocast torch.linear keeps bf16.
+         */
+        static boolean rowSum(Tensor x, long out) {
+            return out == 1 && x.is_cpu() && Tensors.isFloat(x) && !torch.is_autocast_enabled(x.device().type());
         }
     }
 
