@@ -339,7 +339,7 @@ public final class Trainer {
                 }
             }
             boolean fork = dPassesSideBySide();
-            DLosses l = fork && dPassesAsShares(real.size(0)) ? dStepAsShares(real, fake.detach(), bf16)
+            DLosses l = fork && dPassesAsShares() ? dStepAsShares(real, fake.detach(), bf16)
                     : dStep(real, y, fake.detach(), yFake, codes, fork, bf16);
             dReal = l.dReal();
             dFake = l.dFake();
@@ -566,9 +566,9 @@ public final class Trainer {
      * The D step's two passes each with its own share of the loss ({@link #dStepAsShares}) where
      * D judges each sample alone, reads no labels and its loss has one term per logit.
      */
-    private boolean dPassesAsShares(long batch) {
+    private boolean dPassesAsShares() {
         ExperimentConfig.Objective obj = config.objective();
-        return batch >= 2 && d.classes() == 0 && obj.info() == 0 && d.samplesIndependent() && loss.splitsBySample();
+        return d.classes() == 0 && obj.info() == 0 && d.samplesIndependent() && loss.splitsBySample();
     }
 
     /**
