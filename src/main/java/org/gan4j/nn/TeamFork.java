@@ -1,7 +1,11 @@
 package org.gan4j.nn;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -14,6 +18,7 @@ import org.bytedeco.pytorch.MemCopyFunction;
 import org.bytedeco.pytorch.PlacementConsumer;
 import org.bytedeco.pytorch.PointerConsumer;
 import org.bytedeco.pytorch.SizeTSupplier;
+import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -33,6 +38,13 @@ import org.bytedeco.pytorch.global.torch;
  * own {@link PointerScope}; what it returns moves to the caller's scope. Dropout masks drawn
  * in a branch take their seeds from a stream the caller seeded for that branch, so results do
  * not depend on which thread ran first.
+ *
+ * <p>The first fork of each kind of work (a caller's key: its site and input shapes) runs its
+ * branches one after the other on one thread of the region: libtorch 2.10's oneDNN, creating
+ * the same convolution's primitives on both threads at once, now and then picks another kernel
+ * (D-28's first-layer input gradient: brgemm instead of its jit kernel, seen in 3 of 6 runs of
+ * 40 new shapes each), and that kernel dereferenced null and killed the JVM (once in a `bench
+ * step` here). Once made, the primitives come from oneDNN's cache, which both threads may read.
  */
 public final class TeamFork {
     private TeamFork() {
@@ -109,13 +121,15 @@ public final class TeamFork {
         @Override
         public void call(Pointer data) {
             Fork f = current;
-            if (f != null) {
+            if (f != null && !f.serial) {
                 f.work();
             }
         }
     }
 
     private static volatile Fork current;
+    /** Keys of work whose first fork has run (its primitives made on one thread). */
+    private static final Set<Object> MADE = ConcurrentHashMap.newKeySet();
     private static final ThreadLocal<Boolean> IN_BRANCH = ThreadLocal.withInitial(() -> false);
 
     /** OpenMP's thread count for a region this thread would open now (0 where unknown). */
@@ -138,7 +152,31 @@ public final class TeamFork {
      * {@link #available()} is false. An exception in either is rethrown after both finished.
      */
     public static <T> List<T> both(Supplier<T> a, Supplier<T> b, Function<T, Pointer[]> pointers) {
-        return all(List.of(a, b), pointers);
+        return all(null, List.of(a, b), pointers);
+    }
+
+    /**
+     * {@link #both} for work that runs oneDNN convolutions: the first call with a given {@code
+     * key} (equal keys: the same layers on the same input shapes and layouts) runs the two tasks
+     * one after the other, on one thread of the region, so that their primitives are made on one
+     * thread (see the class comment).
+     */
+    public static <T> List<T> both(Object key, Supplier<T> a, Supplier<T> b, Function<T, Pointer[]> pointers) {
+        return all(key, List.of(a, b), pointers);
+    }
+
+    /**
+     * A key for {@link #both(Object, Supplier, Supplier, Function)}: the site's name and {@code
+     * mode} (what else decides which layers run, e.g. the precision), then each input's shape,
+     * strides and type.
+     */
+    public static String key(String site, Object mode, Tensor... inputs) {
+        StringBuilder k = new StringBuilder(site).append('/').append(mode);
+        for (Tensor x : inputs) {
+            k.append('/').append(Arrays.toString(x.sizes().vec().get())).append(Arrays.toString(x.strides().vec().get()))
+                    .append(x.scalar_type().value);
+        }
+        return k.toString();
     }
 
     /**
@@ -147,11 +185,16 @@ public final class TeamFork {
      * milliseconds at a time) takes fewer. Results come back in the tasks' order.
      */
     public static <T> List<T> all(List<? extends Supplier<T>> tasks, Function<T, Pointer[]> pointers) {
+        return all(null, tasks, pointers);
+    }
+
+    private static <T> List<T> all(Object key, List<? extends Supplier<T>> tasks, Function<T, Pointer[]> pointers) {
         long[] seeds = new long[tasks.size()];
         for (int i = 0; i < seeds.length; i++) {
             seeds[i] = DropoutMask.seed();
         }
-        Fork f = new Fork(tasks, seeds, pointers);
+        boolean first = key != null && !MADE.contains(key);
+        Fork f = new Fork(tasks, seeds, pointers, first);
         if (!IN_BRANCH.get()) { // inside a branch: one after the other (the team is busy)
             synchronized (TeamFork.class) {
                 if (available()) {
@@ -169,6 +212,9 @@ public final class TeamFork {
         f.work(); // anything no thread claimed (a team of one)
         if (f.done.get() != f.tasks.length) {
             throw new IllegalStateException("gan4j: a forked task did not finish");
+        }
+        if (first && Arrays.stream(f.errors).allMatch(Objects::isNull)) {
+            MADE.add(key);
         }
         PointerScope outer = PointerScope.getInnerScope();
         for (int i = 0; i < f.tasks.length; i++) {
@@ -200,7 +246,12 @@ public final class TeamFork {
 
     /** {@link #both} for two tasks that return nothing. */
     public static void both(Runnable a, Runnable b) {
-        both(() -> {
+        both(null, a, b);
+    }
+
+    /** {@link #both(Object, Supplier, Supplier, Function)} for two tasks that return nothing. */
+    public static void both(Object key, Runnable a, Runnable b) {
+        both(key, () -> {
             a.run();
             return null;
         }, () -> {
@@ -213,13 +264,16 @@ public final class TeamFork {
         final Supplier<?>[] tasks;
         final long[] seeds;
         final Function<Object, Pointer[]> pointers;
+        /** The region's worker claims nothing: the caller's thread runs every task. */
+        final boolean serial;
         final Object[] results;
         final Throwable[] errors;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
 
         @SuppressWarnings("unchecked")
-        <T> Fork(List<? extends Supplier<T>> tasks, long[] seeds, Function<T, Pointer[]> pointers) {
+        <T> Fork(List<? extends Supplier<T>> tasks, long[] seeds, Function<T, Pointer[]> pointers, boolean serial) {
+            this.serial = serial;
             this.tasks = tasks.toArray(new Supplier<?>[0]);
             this.results = new Object[this.tasks.length];
             this.errors = new Throwable[this.tasks.length];

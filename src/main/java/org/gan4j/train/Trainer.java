@@ -357,8 +357,8 @@ public final class Trainer {
             // D's pass over the fakes as two halves side by side, each finding its share of the
             // loss's gradient at G's output; the two meet there
             Tensor[] parts = halves(fake);
-            List<Share> shares = TeamFork.both(() -> gShare(parts[0], batch, bf16), () -> gShare(parts[1], batch, bf16),
-                    Share::pointers);
+            List<Share> shares = TeamFork.both(TeamFork.key("g-step", bf16, parts),
+                    () -> gShare(parts[0], batch, bf16), () -> gShare(parts[1], batch, bf16), Share::pointers);
             Tensor lossG = shares.get(0).loss().add(shares.get(1).loss());
             Tensor gradFake = torch.cat(new TensorVector(shares.get(0).grads()[0], shares.get(1).grads()[0]));
             optG.zeroGrad();
@@ -405,8 +405,8 @@ public final class Trainer {
      */
     private DLosses dStepAsShares(Tensor real, Tensor fake, boolean bf16) {
         Tensor[] params = Params.of(d);
-        List<Share> shares = TeamFork.both(() -> dShare(real, true, params, bf16), () -> dShare(fake, false, params, bf16),
-                Share::pointers);
+        List<Share> shares = TeamFork.both(TeamFork.key("d-step", bf16, real, fake),
+                () -> dShare(real, true, params, bf16), () -> dShare(fake, false, params, bf16), Share::pointers);
         optD.zeroGrad();
         addInOrder(params, shares.stream().map(Share::grads).toList());
         Tensor loss = shares.get(0).loss().add(shares.get(1).loss()); // real, then fake: a fixed order
@@ -424,7 +424,8 @@ public final class Trainer {
         List<Discriminator.Output> passes = null;
         List<Discriminator.Output> cuts = null;
         if (fork) {
-            passes = TeamFork.both(() -> judge(real, y, bf16), () -> judge(fake, yFake, bf16), Trainer::pointers);
+            passes = TeamFork.both(TeamFork.key("d-judge", bf16, real, fake),
+                    () -> judge(real, y, bf16), () -> judge(fake, yFake, bf16), Trainer::pointers);
             // the loss on outputs cut from the passes' graphs; each pass back-propagates on its own
             outReal = cut(passes.get(0));
             outFake = cut(passes.get(1));
@@ -461,7 +462,8 @@ public final class Trainer {
             List<Discriminator.Output> p = passes;
             Discriminator.Output cutReal = cuts.get(0);
             Discriminator.Output cutFake = cuts.get(1);
-            TeamFork.both(() -> backward(p.get(0), cutReal), () -> backward(p.get(1), cutFake));
+            TeamFork.both(TeamFork.key("d-backward", bf16, real, fake), () -> backward(p.get(0), cutReal),
+                    () -> backward(p.get(1), cutFake));
         }
         return new DLosses(dReal, dFake, lossD, penalty, classLoss);
     }

@@ -55,6 +55,39 @@ class TeamForkTest {
         return new Seen(Thread.currentThread().getName(), TeamFork.ompMaxThreads(), t);
     }
 
+    /** Thread name and planned thread count, without waiting for the other task. */
+    private static Seen where() {
+        return new Seen(Thread.currentThread().getName(), TeamFork.ompMaxThreads(), null);
+    }
+
+    @Test
+    void theFirstForkOfAKeyRunsBothTasksOnTheCallersThreadAndLaterOnesSideBySide() {
+        try (PointerScope outer = new PointerScope()) {
+            String caller = Thread.currentThread().getName();
+            Object key = TeamFork.key("team-fork-test", "fp32", torch.ones(5, 3));
+            // a first fork that fails leaves the key new
+            assertThatThrownBy(() -> TeamFork.both(key, () -> where(), () -> {
+                throw new IllegalStateException("failed");
+            }, s -> new Pointer[0])).hasMessage("failed");
+            List<Seen> first = TeamFork.both(key, TeamForkTest::where, TeamForkTest::where, s -> new Pointer[0]);
+            assertThat(first).extracting(Seen::thread).containsOnly(caller);
+            assertThat(first).extracting(Seen::threads).containsOnly(1); // planned as in the later forks
+            CountDownLatch bothStarted = new CountDownLatch(2);
+            List<Seen> later = TeamFork.both(TeamFork.key("team-fork-test", "fp32", torch.zeros(5, 3)),
+                    () -> task(bothStarted, 1), () -> task(bothStarted, 2), s -> new Pointer[] {s.t()});
+            assertThat(later.get(0).thread()).isNotEqualTo(later.get(1).thread());
+            // another shape, layout or mode is new work again
+            Tensor maps = torch.ones(2, 3, 4, 4);
+            for (Object other : List.of(TeamFork.key("team-fork-test", "fp32", torch.ones(6, 3)),
+                    TeamFork.key("team-fork-test", "fp32", maps),
+                    TeamFork.key("team-fork-test", "fp32", maps.contiguous(torch.MemoryFormat.ChannelsLast)),
+                    TeamFork.key("team-fork-test", "bf16", torch.ones(5, 3)))) {
+                assertThat(TeamFork.both(other, TeamForkTest::where, TeamForkTest::where, s -> new Pointer[0]))
+                        .extracting(Seen::thread).containsOnly(caller);
+            }
+        }
+    }
+
     @Test
     void anExceptionInATaskReachesTheCallerAndTheNextForkStillRuns() {
         try (PointerScope outer = new PointerScope()) {
