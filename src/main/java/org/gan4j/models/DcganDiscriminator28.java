@@ -1,5 +1,6 @@
 package org.gan4j.models;
 
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.gan4j.nn.Layers;
 import org.gan4j.nn.Net;
@@ -42,6 +43,29 @@ public final class DcganDiscriminator28 extends Discriminator {
         // the last layer reads the maps before Flatten: channels-last maps then need no copy
         Tensor maps = net.forward(x, 0, net.size() - 2);
         return ((Layers.Linear) net.get(net.size() - 1)).forwardFlattened(maps).view(-1);
+    }
+
+    /**
+     * The first layer (an image's 1-4 channels into 64) runs without a graph, and its input
+     * gradient comes from {@link Layers.Conv2d#inputGradient}; the dropout and LeakyReLU after
+     * it write a new tensor instead of the cut's leaf.
+     */
+    @Override
+    public Cut judgeCut(Tensor x) {
+        Layers.Conv2d first = net.get(0) instanceof Layers.Conv2d c ? c : null;
+        if (first == null || x.requires_grad() || !first.inputGradientByProduct(x)) {
+            return null;
+        }
+        Tensor h;
+        try (NoGradGuard ng = new NoGradGuard()) {
+            h = first.forward(x);
+        }
+        Tensor leaf = h.requires_grad_(true);
+        Tensor maps = net.forward(leaf, 1, net.size() - 2);
+        Tensor logits = ((Layers.Linear) net.get(net.size() - 1)).forwardFlattened(maps).view(-1);
+        long height = x.size(2);
+        long width = x.size(3);
+        return new Cut(logits, leaf, g -> first.inputGradient(g, height, width));
     }
 
     @Override

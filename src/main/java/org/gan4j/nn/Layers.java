@@ -120,13 +120,18 @@ public final class Layers {
         Scalar s = new Scalar(slope);
         Net fused = new Functional("Dropout(" + p + ", inplace)+LeakyReLU(" + slope + ", inplace)", null) {
             @Override
-            public Tensor forward(Tensor x) {
+            public Tensor forward(Tensor input) {
+                // a leaf that requires grad (a graph cut right after the layer before) may not
+                // be overwritten: the float32 product then writes a new tensor, the rest a copy
+                boolean leaf = input.is_leaf() && input.requires_grad();
+                boolean dense = input.is_contiguous() || input.is_contiguous(torch.MemoryFormat.ChannelsLast);
+                if (p > 0 && is_training() && input.is_cpu() && dense && Tensors.isFloat(input)) {
+                    Tensor mask = DropoutMask.drawWithSlope(input, p, slope);
+                    return leaf ? input.mul(mask) : input.mul_(mask);
+                }
+                Tensor x = leaf ? input.clone() : input;
                 if (p == 0 || !is_training()) {
                     return torch.leaky_relu_(x, s);
-                }
-                boolean dense = x.is_contiguous() || x.is_contiguous(torch.MemoryFormat.ChannelsLast);
-                if (x.is_cpu() && dense && Tensors.isFloat(x)) {
-                    return x.mul_(DropoutMask.drawWithSlope(x, p, slope));
                 }
                 if (x.is_cpu() && dense && Tensors.isBFloat16(x)) {
                     // the mask drawn against x in float32, then rounded to bf16 (its scales to
@@ -621,6 +626,39 @@ public final class Layers {
             }
             return torch.conv_transpose2d(zeroPadded(x, 1, pad), zeroPadded(w, 0, pad), bias, stride, padding, op, 1,
                     dilation);
+        }
+
+        /**
+         * Whether {@link #inputGradient} serves this layer on {@code x}: a plain convolution
+         * (no spectral norm) of a float32 CPU input with 1-4 channels (an image), outside autocast.
+         */
+        public boolean inputGradientByProduct(Tensor x) {
+            return !transposed && sn == null && weight.size(1) <= FOLD_MAX_OUT_CHANNELS && x.dim() == 4 && x.is_cpu()
+                    && Tensors.isFloat(x) && !torch.is_autocast_enabled(x.device().type());
+        }
+
+        /**
+         * The gradient at this layer's input of height x width for {@code gy} at its output,
+         * outside autograd (so not itself differentiable), as one product of the output gradient
+         * with the weight and col2im, which sums the taps' columns into place. For D's first layer
+         * in the G step ({@link #inputGradientByProduct}): libtorch's input gradient into 1-4
+         * channels runs oneDNN kernels at ~17 GFLOP/s (through space-to-depth; ~10 without), and
+         * oneDNN, making that primitive on two threads at once, has picked a kernel that crashed
+         * (see {@link TeamFork}). DCGAN-28's 1->64 layer, batch 32, one thread: forward + input
+         * gradient 1.55-1.61 -> 0.92-0.94 ms (seen here).
+         */
+        public Tensor inputGradient(Tensor gy, long height, long width) {
+            long n = gy.size(0);
+            long out = weight.size(0);
+            long taps = weight.size(1) * weight.size(2) * weight.size(3);
+            long oh = gy.size(2);
+            long ow = gy.size(3);
+            // rows of output pixels (free for an NHWC gradient) times the weight: one row of
+            // taps per pixel, in col2im's order (channel, then kernel row, then column)
+            Tensor rows = gy.permute(0, 2, 3, 1).reshape(n * oh * ow, out);
+            Tensor cols = rows.mm(weight.reshape(out, taps));
+            return torch.col2im(cols.view(n, oh * ow, taps).transpose(1, 2), new long[] {height, width},
+                    new long[] {weight.size(2), weight.size(3)}, dilation, padding, stride);
         }
 
         /** Output channels up to which a CPU transposed convolution goes through col2im. */

@@ -508,8 +508,17 @@ public final class Trainer {
         return new Share(logits.detach(), share.detach(), gradients(share, params));
     }
 
-    /** D's pass over part of the G step's {@code batch} fakes: the share's gradient at them. */
+    /**
+     * D's pass over part of the G step's {@code batch} fakes: the share's gradient at them; where
+     * D offers a {@link Discriminator.Cut}, past its first layer by that layer's own product.
+     */
     private Share gShare(Tensor part, long batch, boolean bf16) {
+        Discriminator.Cut cut = bf16 ? null : d.judgeCut(part.detach());
+        if (cut != null) {
+            Tensor share = loss.generatorShare(cut.logits(), logitsFor(cut.logits(), part, batch));
+            Tensor atCut = gradients(share, new Tensor[] {cut.leaf()})[0];
+            return new Share(cut.logits().detach(), share.detach(), new Tensor[] {cut.inputGradient().apply(atCut)});
+        }
         Tensor x = part.detach().requires_grad_(true);
         Tensor logits = judge(x, null, bf16).logits();
         Tensor share = loss.generatorShare(logits, logitsFor(logits, x, batch));
