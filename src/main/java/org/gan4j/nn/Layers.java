@@ -3,6 +3,7 @@ package org.gan4j.nn;
 
 import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -314,7 +315,7 @@ public final class Layers {
             Tensor w = weight.reshape(weight.size(0), -1);
             Tensor v;
             Tensor uNow;
-            try (org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+            try (NoGradGuard ng = new NoGradGuard()) {
                 v = normalize(torch.mv(w.t(), u));
                 if (owner.is_training()) {
                     uNow = normalize(torch.mv(w, v));
@@ -655,10 +656,12 @@ public final class Layers {
             long ow = gy.size(3);
             // rows of output pixels (free for an NHWC gradient) times the weight: one row of
             // taps per pixel, in col2im's order (channel, then kernel row, then column)
-            Tensor rows = gy.permute(0, 2, 3, 1).reshape(n * oh * ow, out);
-            Tensor cols = rows.mm(weight.reshape(out, taps));
-            return torch.col2im(cols.view(n, oh * ow, taps).transpose(1, 2), new long[] {height, width},
-                    new long[] {weight.size(2), weight.size(3)}, dilation, padding, stride);
+            try (NoGradGuard ng = new NoGradGuard()) {
+                Tensor rows = gy.permute(0, 2, 3, 1).reshape(n * oh * ow, out);
+                Tensor cols = rows.mm(weight.reshape(out, taps));
+                return torch.col2im(cols.view(n, oh * ow, taps).transpose(1, 2), new long[] {height, width},
+                        new long[] {weight.size(2), weight.size(3)}, dilation, padding, stride);
+            }
         }
 
         /** Output channels up to which a CPU transposed convolution goes through col2im. */
