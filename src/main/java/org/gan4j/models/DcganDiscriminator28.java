@@ -40,8 +40,11 @@ public final class DcganDiscriminator28 extends Discriminator {
 
     @Override
     public Tensor forward(Tensor x) {
-        // the last layer reads the maps before Flatten: channels-last maps then need no copy
-        Tensor maps = net.forward(x, 0, net.size() - 2);
+        return logits(net.forward(x, 0, net.size() - 2));
+    }
+
+    /** The last layer on the maps before Flatten: channels-last maps then need no copy. */
+    private Tensor logits(Tensor maps) {
         return ((Layers.Linear) net.get(net.size() - 1)).forwardFlattened(maps).view(-1);
     }
 
@@ -61,8 +64,7 @@ public final class DcganDiscriminator28 extends Discriminator {
             h = first.forward(x);
         }
         Tensor leaf = h.requires_grad_(true);
-        Tensor maps = net.forward(leaf, 1, net.size() - 2);
-        Tensor logits = ((Layers.Linear) net.get(net.size() - 1)).forwardFlattened(maps).view(-1);
+        Tensor logits = logits(net.forward(leaf, 1, net.size() - 2));
         long height = x.size(2);
         long width = x.size(3);
         return new Cut(logits, leaf, g -> first.inputGradient(g, height, width));

@@ -565,7 +565,7 @@ public final class Layers {
          * zero input channels instead (see {@link #forward}).
          */
         private boolean useSpaceToDepth(Tensor x, Tensor weight) {
-            return stride[0] == 2 && stride[1] == 2 && padding[0] == padding[1] && weight.size(1) <= 4
+            return stride[0] == 2 && stride[1] == 2 && padding[0] == padding[1] && weight.size(1) <= IMAGE_MAX_CHANNELS
                     && weight.size(2) == weight.size(3) && x.requires_grad() && x.is_cpu()
                     && (layoutLast || !torch.is_autocast_enabled(x.device().type()));
         }
@@ -634,7 +634,7 @@ public final class Layers {
          * (no spectral norm) of a float32 CPU input with 1-4 channels (an image), outside autocast.
          */
         public boolean inputGradientByProduct(Tensor x) {
-            return !transposed && sn == null && weight.size(1) <= FOLD_MAX_OUT_CHANNELS && x.dim() == 4 && x.is_cpu()
+            return !transposed && sn == null && weight.size(1) <= IMAGE_MAX_CHANNELS && x.dim() == 4 && x.is_cpu()
                     && Tensors.isFloat(x) && !torch.is_autocast_enabled(x.device().type());
         }
 
@@ -663,6 +663,9 @@ public final class Layers {
                         new long[] {weight.size(2), weight.size(3)}, dilation, padding, stride);
             }
         }
+
+        /** Input channels up to which a layer reads an image (space-to-depth, {@link #inputGradient}). */
+        private static final long IMAGE_MAX_CHANNELS = 4;
 
         /** Output channels up to which a CPU transposed convolution goes through col2im. */
         private static final long FOLD_MAX_OUT_CHANNELS = 4;

@@ -173,21 +173,16 @@ public final class TeamFork {
     public static String key(String site, Object mode, Tensor... inputs) {
         StringBuilder k = new StringBuilder(site).append('/').append(mode);
         for (Tensor x : inputs) {
-            k.append('/').append(Arrays.toString(x.sizes().vec().get())).append(Arrays.toString(x.strides().vec().get()))
-                    .append(x.scalar_type().value);
+            k.append('/').append(Arrays.toString(x.sizes().vec().get()))
+                    .append(Arrays.toString(x.strides().vec().get())).append(x.scalar_type().value);
         }
         return k.toString();
     }
 
     /**
-     * {@link #both} for any number of tasks: the two threads claim them in order, each taking
-     * the next as it finishes one, so a thread that runs slower (a shared VM's vCPUs do, for
-     * milliseconds at a time) takes fewer. Results come back in the tasks' order.
+     * The tasks on the two threads, each claiming the next as it finishes one; results in the
+     * tasks' order. A new {@code key} (not null) runs them all on the caller's thread.
      */
-    public static <T> List<T> all(List<? extends Supplier<T>> tasks, Function<T, Pointer[]> pointers) {
-        return all(null, tasks, pointers);
-    }
-
     private static <T> List<T> all(Object key, List<? extends Supplier<T>> tasks, Function<T, Pointer[]> pointers) {
         long[] seeds = new long[tasks.size()];
         for (int i = 0; i < seeds.length; i++) {
