@@ -89,8 +89,9 @@ final class BenchStackedMnist implements Callable<Integer> {
             ExperimentConfig cfg = ConfigLoader.fromYaml("bench", "{}", o);
             long t0 = System.nanoTime();
             RunDir dir = RunDir.fresh(out.resolve(v));
-            Trainer t = Trainer.start(cfg, dir);
-            t.run(System.err, false);
+            try (Trainer t = org.gan4j.train.Experiment.start(cfg, dir, System.err, false)) {
+                t.fit();
+            }
             double secs = (System.nanoTime() - t0) / 1e9;
             float[] x = Sampler.draw(Sampler.load(dir.latest(), false), samples, seed);
             rows.add(row(v, StackedModes.of(c, x, samples), secs));

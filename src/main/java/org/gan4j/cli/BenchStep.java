@@ -19,6 +19,7 @@ import org.gan4j.nn.Devices;
 import org.gan4j.nn.NativeMemory;
 import org.gan4j.nn.Versions;
 import org.gan4j.train.RawLoop;
+import org.gan4j.train.Experiment;
 import org.gan4j.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,15 +73,16 @@ final class BenchStep implements Callable<Integer> {
             overrides.add("train.precision=" + precision);
         }
         ExperimentConfig cfg = ConfigLoader.load(config, overrides);
-        Trainer trainer = Trainer.detached(cfg);
+        Trainer trainer = Experiment.detached(cfg);
         org.bytedeco.pytorch.Device device = trainer.device();
         long flops = trainer.flopsPerStep();
         Map<String, Object> r = new LinkedHashMap<>();
-        try (BatchLoader loader = trainer.loader()) {
+        {
+            BatchLoader loader = trainer.loader();
             // the warm-up's last steps run after the products below
             int settle = Math.min(SETTLE_STEPS, warmup);
             for (int i = 0; i < warmup - settle; i++) {
-                trainer.stepOnce(loader);
+                trainer.stepOnce();
             }
             long peakWarm = rssKb("VmHWM"); // start-up and warm-up, before the products below
             // the machine's rate after the warm-up, right before the timed steps: measured at
@@ -102,7 +104,7 @@ final class BenchStep implements Callable<Integer> {
             // the timed steps still start at step `warmup`, where the RSS readings below fall right
             // after the trainer's malloc_trim (the peak covers these steps too)
             for (int i = 0; i < settle; i++) {
-                trainer.stepOnce(loader);
+                trainer.stepOnce();
             }
             Devices.synchronize(device); // CUDA queues work: time what ran, not what was queued
             long rssStart = rssKb("VmRSS");
@@ -127,7 +129,7 @@ final class BenchStep implements Callable<Integer> {
             long jit0 = jitTimed ? jit.getTotalCompilationTime() : 0;
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
-                trainer.stepOnce(loader);
+                trainer.stepOnce();
                 long rss = org.gan4j.nn.NativeMemory.resident();
                 traceMax = Math.max(traceMax, rss);
                 if (i + 1 > tenth - window && i + 1 <= tenth) {
@@ -160,7 +162,9 @@ final class BenchStep implements Callable<Integer> {
             r.put("steps", steps);
             r.put("device", device.is_cuda() ? "cuda" : "cpu");
             r.put("threads", torch.get_num_threads());
-            r.put("d_passes_side_by_side", trainer.dPassesSideBySide());
+            r.put("d_passes_side_by_side", org.gan4j.fast.FastPaths.forksD(trainer.stepper()));
+            r.put("speed_paths", trainer.speedPaths());
+            r.put("conv_channel_padding", org.gan4j.nn.KernelCheck.reason());
             r.put("ms_per_step", round(msPerStep));
             r.put("images_per_s", round(images));
             r.put("gflop_per_step", round(flops / 1e9));
@@ -203,7 +207,7 @@ final class BenchStep implements Callable<Integer> {
             r.put("rss_mb_end", rssEnd >> 20);
             r.put("rss_growth_after_10pct", round((rssEnd - rssTenth) / (double) Math.max(1, rssTenth)));
             r.put("rss_window_steps", window);
-            r.put("memory_trims", trainer.memoryTrims());
+            r.put("memory_trims", trainer.listener(org.gan4j.train.MemoryListener.class).trims());
             r.put("rss_mb_trace", trace);
             // where growth would come from: the Java heap (committed) and JavaCPP-tracked native memory
             r.put("java_heap_committed_mb_trace", heapTrace);
@@ -268,11 +272,11 @@ final class BenchStep implements Callable<Integer> {
         for (int b = 0; b < blocks; b++) {
             double sgemm = sgemmRates(device, cpus, 3).best();
             for (int i = 0; i < PAIRED_SETTLE; i++) {
-                trainer.stepOnce(loader);
+                trainer.stepOnce();
             }
             long t0 = System.nanoTime();
             for (int i = 0; i < PAIRED_STEPS; i++) {
-                trainer.stepOnce(loader);
+                trainer.stepOnce();
             }
             out.add(new PairedBlock(sgemm, (System.nanoTime() - t0) / 1e6 / PAIRED_STEPS));
         }
@@ -303,7 +307,8 @@ final class BenchStep implements Callable<Integer> {
         org.bytedeco.pytorch.Device device = trainer.device();
         int block = Math.max(1, Math.min(25, steps / 6));
         long[] ns = new long[2];
-        try (BatchLoader loader = trainer.loader()) {
+        {
+            BatchLoader loader = trainer.loader();
             for (int i = 0; i < warmup; i++) {
                 raw.step(); // the trainer is warm already
             }
@@ -317,7 +322,7 @@ final class BenchStep implements Callable<Integer> {
                         if (rawNow) {
                             raw.step();
                         } else {
-                            trainer.stepOnce(loader);
+                            trainer.stepOnce();
                         }
                     }
                     Devices.synchronize(device);
@@ -330,7 +335,8 @@ final class BenchStep implements Callable<Integer> {
 
     /** Images per second the batch loader alone delivers (2,000 batches after 50 of warm-up). */
     static double loaderImagesPerS(Trainer trainer, ExperimentConfig cfg) {
-        try (BatchLoader loader = trainer.loader()) {
+        {
+            BatchLoader loader = trainer.loader();
             for (int i = 0; i < 50; i++) {
                 loader.recycle(loader.next());
             }

@@ -10,6 +10,8 @@ import org.gan4j.config.UserError;
 import org.gan4j.train.Checkpoint;
 import org.gan4j.train.Progress;
 import org.gan4j.train.RunDir;
+import org.gan4j.train.Experiment;
+import org.gan4j.train.SampleListener;
 import org.gan4j.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,14 +47,14 @@ final class TrainCommand implements Callable<Integer> {
                 withLayout.addAll(overrides);
                 cfg = config != null ? ConfigLoader.load(config, withLayout)
                         : ConfigLoader.fromYaml(dir.latest().toString(), ConfigLoader.toYaml(saved), withLayout);
-                List<String> diff = ConfigDiff.changed(saved, cfg);
+                List<String> diff = org.gan4j.train.ConfigDiff.changed(saved, cfg);
                 diff.remove("train.steps"); // extending a run is allowed
                 if (!diff.isEmpty()) {
                     throw new UserError("--resume " + resume + ": config differs from the run's in " + diff
                             + "; start a new run instead");
                 }
             }
-            trainer = Trainer.resume(dir, cfg);
+            trainer = Experiment.resume(dir, cfg, System.out, Progress.isTerminal());
             System.out.println("resuming " + dir.root() + " at step " + trainer.step());
         } else {
             if (config == null) {
@@ -68,12 +70,15 @@ final class TrainCommand implements Callable<Integer> {
             } else {
                 dir = RunDir.fresh(Path.of("runs", cfg.name()));
             }
-            trainer = Trainer.start(cfg, dir);
+            trainer = Experiment.start(cfg, dir, System.out, Progress.isTerminal());
             System.out.println("training " + cfg.name() + " into " + dir.root());
         }
-        trainer.run(System.out, Progress.isTerminal());
-        if (trainer.lastCoverage() != null) {
-            var m = trainer.lastCoverage();
+        try (Trainer t = trainer) {
+            t.fit();
+        }
+        SampleListener samples = trainer.listener(SampleListener.class);
+        if (samples != null && samples.lastCoverage() != null) {
+            var m = samples.lastCoverage();
             System.out.printf(java.util.Locale.ROOT, "modes %d/%d  high quality %.1f%%  reverse KL %.3f  (2,500 samples)%n",
                     m.modesCovered(), m.modes(), 100 * m.highQualityShare(), m.reverseKl());
         }

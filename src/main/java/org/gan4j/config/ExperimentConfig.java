@@ -53,13 +53,14 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
      * The loop; {@code emaDecay} 0 trains without an EMA copy of G. {@code lrDecayStart} in
      * [0, 1]: from that fraction of the steps on, both learning rates fall linearly to 0 at the
      * last step (1: constant rates). {@code precision} bf16 runs forward passes under autocast;
-     * {@code channelsLast} lays convolution weights (and so activations) out as NHWC.
+     * {@code channelsLast} lays convolution weights (and so activations) out as NHWC (a fast path).
+     * {@code fastPaths} false runs plain libtorch ops and the plain step (the same maths).
      * {@code gBnFreeze} in [0, 1]: from that fraction of the steps on, G's batch norm uses its
      * running statistics instead of the batch's (1: never).
      */
     public record Train(int steps, int batchSize, int nCritic, Optimizer optimizerG,
                         Optimizer optimizerD, int threads, double emaDecay, int emaStart, double lrDecayStart,
-                        Precision precision, boolean channelsLast, double gBnFreeze) {
+                        Precision precision, boolean channelsLast, double gBnFreeze, boolean fastPaths) {
     }
 
     /** Intervals in steps; 0 switches an event off. */

@@ -1,7 +1,8 @@
 package org.gan4j.models;
 
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.gan4j.fast.ConvFirst;
+import org.gan4j.fast.SampleWise;
 import org.gan4j.nn.Layers;
 import org.gan4j.nn.Net;
 import org.gan4j.nn.Sequential;
@@ -11,7 +12,7 @@ import org.gan4j.nn.Sequential;
  * ->128 (7x7), each followed by LeakyReLU(0.2) and dropout, then dense 6272 -> 1 logit. Dropout runs
  * before the activation, in place (the same map: the mask is non-negative), as one product on the CPU.
  */
-public final class DcganDiscriminator28 extends Discriminator {
+public final class DcganDiscriminator28 extends Discriminator implements ConvFirst, SampleWise {
     private final Sequential net;
     private final long featureSize;
     private final boolean independent;
@@ -48,26 +49,14 @@ public final class DcganDiscriminator28 extends Discriminator {
         return ((Layers.Linear) net.get(net.size() - 1)).forwardFlattened(maps).view(-1);
     }
 
-    /**
-     * The first layer (an image's 1-4 channels into 64) runs without a graph, and its input
-     * gradient comes from {@link Layers.Conv2d#inputGradient}; the dropout and LeakyReLU after
-     * it write a new tensor instead of the cut's leaf.
-     */
     @Override
-    public Cut judgeCut(Tensor x) {
-        Layers.Conv2d first = net.get(0) instanceof Layers.Conv2d c ? c : null;
-        if (first == null || x.requires_grad() || !first.inputGradientByProduct(x)) {
-            return null;
-        }
-        Tensor h;
-        try (NoGradGuard ng = new NoGradGuard()) {
-            h = first.forward(x);
-        }
-        Tensor leaf = h.requires_grad_(true);
-        Tensor logits = logits(net.forward(leaf, 1, net.size() - 2));
-        long height = x.size(2);
-        long width = x.size(3);
-        return new Cut(logits, leaf, g -> first.inputGradient(g, height, width));
+    public Layers.Conv2d firstLayer() {
+        return (Layers.Conv2d) net.get(0);
+    }
+
+    @Override
+    public Tensor logitsFromFirstLayer(Tensor h) {
+        return logits(net.forward(h, 1, net.size() - 2));
     }
 
     @Override

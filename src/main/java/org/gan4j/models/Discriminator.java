@@ -1,6 +1,5 @@
 package org.gan4j.models;
 
-import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Tensor;
 import org.gan4j.nn.Net;
 
@@ -16,36 +15,9 @@ public abstract class Discriminator extends Net {
     public record Output(Tensor logits, Tensor classLogits) {
     }
 
-    /**
-     * D's logits on samples whose input gradient is wanted and nothing further (the G step),
-     * with the graph cut after D's first layer: {@code leaf} is that layer's output, where the
-     * logits' gradient collects, and {@code inputGradient} takes it on to D's input outside
-     * autograd (see {@link #judgeCut}).
-     */
-    public record Cut(Tensor logits, Tensor leaf, UnaryOperator<Tensor> inputGradient) {
-    }
-
-    /**
-     * {@link #judge} of {@code x} (which needs no gradient itself) as a {@link Cut}, where the
-     * model's first layer has a faster input gradient than autograd's; null where not (the
-     * default), and then the caller differentiates {@link #judge} as usual.
-     */
-    public Cut judgeCut(Tensor x) {
-        return null;
-    }
-
     /** Judges x whose class labels are y (N, long); an unconditional D ignores y. */
     public Output judge(Tensor x, Tensor y) {
         return new Output(forward(x), null);
-    }
-
-    /**
-     * True where each sample's output depends on that sample alone and a forward pass changes
-     * no state (no batch statistics, no minibatch std-dev, no spectral norm's power iteration):
-     * a batch may then be judged in parts. False unless a model says so.
-     */
-    public boolean samplesIndependent() {
-        return false;
     }
 
     /** Classes D is conditioned on; 0 for an unconditional D. */

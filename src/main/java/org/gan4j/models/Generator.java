@@ -1,10 +1,13 @@
 package org.gan4j.models;
 
 import org.bytedeco.pytorch.Tensor;
-import org.gan4j.nn.DeferredGrads;
 import org.gan4j.nn.Net;
 
-/** Maps noise z of shape (N, zDim) to samples of shape (N, sampleShape...). */
+/**
+ * Maps noise z of shape (N, zDim), and labels where conditional, to samples of shape
+ * (N, sampleShape...). A subclass registers its layers in its constructor and writes
+ * {@link #forward(Tensor)}, as a torch.nn module.
+ */
 public abstract class Generator extends Net {
     private final int zDim;
     private final long[] sampleShape;
@@ -40,23 +43,10 @@ public abstract class Generator extends Net {
     }
 
     /**
-     * {@link #forward(Tensor, Tensor)} where layers may leave parameter gradients for the caller
-     * to add ({@link Deferred#finish}) after its backward ({@link DeferredGrads}): a first dense
-     * layer fed by the noise runs split over two threads ({@link org.gan4j.nn.SplitLinear}), and
-     * under bf16 autocast wide convolutions compute their weight gradients as forward
-     * convolutions.
+     * Samples for what the task gives: by default {@link #forward(Tensor, Tensor)} of the noise
+     * and labels; a generator of another input (an image, a sequence) overrides this.
      */
-    public Deferred forwardDeferred(Tensor z, Tensor y) {
-        try (DeferredGrads grads = DeferredGrads.open()) {
-            return new Deferred(forward(z, y), grads);
-        }
-    }
-
-    /** Samples, and the gradients still to add after backward. */
-    public record Deferred(Tensor samples, DeferredGrads grads) {
-        /** Adds what the backward left; call after each backward through {@link #samples}. */
-        public void finish() {
-            grads.finish();
-        }
+    public Tensor generate(GenInput in) {
+        return forward(in.z(), in.labels());
     }
 }

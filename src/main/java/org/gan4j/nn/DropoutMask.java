@@ -57,7 +57,7 @@ public final class DropoutMask {
     private static final ThreadLocal<SplittableRandom> STREAM = new ThreadLocal<>();
 
     /** Seeds this thread's masks from {@code stream} (null: torch's generator); returns the previous one. */
-    static SplittableRandom useStream(SplittableRandom stream) {
+    public static SplittableRandom useStream(SplittableRandom stream) {
         SplittableRandom previous = STREAM.get();
         if (stream == null) {
             STREAM.remove();
@@ -68,7 +68,7 @@ public final class DropoutMask {
     }
 
     /** A mask's seed: from this thread's stream where set, else one draw of torch's generator. */
-    static long seed() {
+    public static long seed() {
         SplittableRandom s = STREAM.get();
         return s != null ? s.nextLong() >>> 1 : torch.randint(Long.MAX_VALUE, new long[] {1}).item_long();
     }

@@ -16,6 +16,16 @@ public final class Optimizers {
     private Optimizers() {
     }
 
+    /** Adam (Kingma and Ba 2015) with eps 1e-8; DCGAN's setting is lr 2e-4, beta1 0.5, beta2 0.999. */
+    public static ExperimentConfig.Optimizer adam(double lr, double beta1, double beta2) {
+        return new ExperimentConfig.Optimizer(OptimizerKind.ADAM, lr, beta1, beta2, 0.0, 0.99, 1e-8);
+    }
+
+    /** RMSprop (WGAN's, lr 5e-5 in Arjovsky et al. 2017), alpha 0.99, eps 1e-8, no momentum. */
+    public static ExperimentConfig.Optimizer rmsprop(double lr) {
+        return new ExperimentConfig.Optimizer(OptimizerKind.RMSPROP, lr, 0.5, 0.999, 0.0, 0.99, 1e-8);
+    }
+
     /**
      * The optimizer a trainer drives: Adam on the CPU fused into one kernel call per step
      * ({@link FusedAdam}), everything else libtorch's own.

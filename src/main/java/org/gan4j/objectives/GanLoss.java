@@ -3,36 +3,37 @@ package org.gan4j.objectives;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.gan4j.config.Choices.Loss;
+import org.gan4j.fast.SplitsBySample;
 
 /**
- * A GAN objective as two functions of the discriminator's logits, in (-inf, inf), any shape
- * (a vector, or a PatchGAN map). The trainer knows only this interface.
+ * The adversarial part of an objective: two functions of the discriminator's outputs on real and
+ * on generated samples, logits in (-inf, inf) of any shape (a vector, or a PatchGAN map). Both
+ * sides see both, so losses that couple them (relativistic GANs) fit. The trainer knows only
+ * this interface.
+ *
+ * <pre>{@code
+ * GanLoss hinge = GanLoss.of(Choices.Loss.HINGE);
+ * Tensor lossD = hinge.discriminator(dReal, dFake);
+ * }</pre>
  */
 public interface GanLoss {
     /** D's loss: real logits first, then fake ones. */
     Tensor discriminator(Tensor real, Tensor fake);
 
-    /** G's loss from D's logits on generated samples. */
-    Tensor generator(Tensor fake);
-
     /**
-     * The share of {@link #discriminator} that {@code part}, some of the real ({@code real}) or
-     * fake logits, carries, where that side has {@code total} logits in all: a part's
-     * gradient is then its share of the whole loss's, and the shares of one batch add up to the
-     * loss. Only where {@link #splitsBySample}.
+     * G's loss from D's logits on generated samples; {@code real} holds D's logits on the real
+     * batch where {@link #generatorReadsReal} (computed without gradients), else null.
      */
-    default Tensor discriminatorShare(Tensor part, boolean real, long total) {
-        throw new UnsupportedOperationException("this loss does not split by sample");
-    }
+    Tensor generator(Tensor real, Tensor fake);
 
-    /** {@link #discriminatorShare} for {@link #generator}. */
-    default Tensor generatorShare(Tensor part, long total) {
-        throw new UnsupportedOperationException("this loss does not split by sample");
-    }
-
-    /** Whether both losses are sums of one term per logit (so parts of a batch have shares). */
-    default boolean splitsBySample() {
+    /** Whether {@link #generator} reads D's outputs on real samples. */
+    default boolean generatorReadsReal() {
         return false;
+    }
+
+    /** Whether D's outputs are logits of a probability (else unbounded critic scores), for reports. */
+    default boolean logitsOfProbability() {
+        return true;
     }
 
     static GanLoss of(Loss loss) {
@@ -42,13 +43,13 @@ public interface GanLoss {
     /** The game; {@code labelSmoothing} applies to the two games on logits of a probability. */
     static GanLoss of(Loss loss, double labelSmoothing) {
         return switch (loss) {
-            case MINIMAX -> of((r, f, red) -> MinimaxLoss.discriminator(r, f, labelSmoothing, red),
-                    MinimaxLoss::generator);
-            case NON_SATURATING -> of((r, f, red) -> NonSaturatingLoss.discriminator(r, f, labelSmoothing, red),
-                    NonSaturatingLoss::generator);
-            case LEAST_SQUARES -> of(LeastSquaresLoss::discriminator, LeastSquaresLoss::generator);
-            case WASSERSTEIN -> of(WassersteinLoss::discriminator, WassersteinLoss::generator);
-            case HINGE -> of(HingeLoss::discriminator, HingeLoss::generator);
+            case MINIMAX -> new PerLogit((r, f, red) -> MinimaxLoss.discriminator(r, f, labelSmoothing, red),
+                    MinimaxLoss::generator, true);
+            case NON_SATURATING -> new PerLogit((r, f, red) -> NonSaturatingLoss.discriminator(r, f, labelSmoothing, red),
+                    NonSaturatingLoss::generator, true);
+            case LEAST_SQUARES -> new PerLogit(LeastSquaresLoss::discriminator, LeastSquaresLoss::generator, true);
+            case WASSERSTEIN -> new PerLogit(WassersteinLoss::discriminator, WassersteinLoss::generator, false);
+            case HINGE -> new PerLogit(HingeLoss::discriminator, HingeLoss::generator, false);
         };
     }
 
@@ -57,36 +58,44 @@ public interface GanLoss {
         return loss != Loss.WASSERSTEIN && loss != Loss.HINGE;
     }
 
-    private static GanLoss of(DFunction d, GFunction g) {
-        return new GanLoss() {
-            @Override
-            public Tensor discriminator(Tensor real, Tensor fake) {
-                return d.apply(real, fake, Reduction.MEAN);
-            }
+    /** A game that is a mean over real logits plus a mean over fake ones (every built-in one). */
+    final class PerLogit implements GanLoss, SplitsBySample {
+        private final DFunction d;
+        private final GFunction g;
+        private final boolean probability;
 
-            @Override
-            public Tensor generator(Tensor fake) {
-                return g.apply(fake, Reduction.MEAN);
-            }
+        PerLogit(DFunction d, GFunction g, boolean probability) {
+            this.d = d;
+            this.g = g;
+            this.probability = probability;
+        }
 
-            // every game here is a mean over real logits plus a mean over fake ones
-            @Override
-            public boolean splitsBySample() {
-                return true;
-            }
+        @Override
+        public Tensor discriminator(Tensor real, Tensor fake) {
+            return d.apply(real, fake, Reduction.MEAN);
+        }
 
-            @Override
-            public Tensor discriminatorShare(Tensor part, boolean real, long total) {
-                Tensor none = part.new_empty(new long[] {0});
-                Tensor sum = real ? d.apply(part, none, Reduction.SUM) : d.apply(none, part, Reduction.SUM);
-                return sum.div(new Scalar((double) total));
-            }
+        @Override
+        public Tensor generator(Tensor real, Tensor fake) {
+            return g.apply(fake, Reduction.MEAN);
+        }
 
-            @Override
-            public Tensor generatorShare(Tensor part, long total) {
-                return g.apply(part, Reduction.SUM).div(new Scalar((double) total));
-            }
-        };
+        @Override
+        public boolean logitsOfProbability() {
+            return probability;
+        }
+
+        @Override
+        public Tensor discriminatorShare(Tensor part, boolean real, long total) {
+            Tensor none = part.new_empty(new long[] {0});
+            Tensor sum = real ? d.apply(part, none, Reduction.SUM) : d.apply(none, part, Reduction.SUM);
+            return sum.div(new Scalar((double) total));
+        }
+
+        @Override
+        public Tensor generatorShare(Tensor part, long total) {
+            return g.apply(part, Reduction.SUM).div(new Scalar((double) total));
+        }
     }
 
     interface DFunction {

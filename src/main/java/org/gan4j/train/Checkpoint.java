@@ -36,8 +36,24 @@ public final class Checkpoint {
 
     /** What a checkpoint says about itself. */
     public record Header(int format, long step, String configYaml, Map<String, String> versions,
-                         String created) {
+                         String created, Map<String, String> savedSettings) {
+        /** Whether the run came from a config (API runs may have none). */
+        public boolean hasConfig() {
+            return configYaml != null && !configYaml.isEmpty();
+        }
+
+        /** The settings the run was trained with: as saved, or for older checkpoints from their config. */
+        Map<String, String> settings(java.nio.file.Path where) {
+            if (savedSettings != null) {
+                return savedSettings;
+            }
+            return hasConfig() ? Settings.of(config(where.toString())) : Map.of();
+        }
+
         public ExperimentConfig config(String where) {
+            if (!hasConfig()) {
+                throw new DataException(where + ": this checkpoint holds no gan4j config (trained through the Java API)");
+            }
             // format 1 predates model.g_bn_bias: its generators carry those biases
             return ConfigLoader.fromYaml(where, configYaml, format == 1 ? List.of("model.g_bn_bias=true") : List.of());
         }
@@ -48,6 +64,12 @@ public final class Checkpoint {
 
     /** Saves a run's state; {@code gEma} may be null (no EMA copy). */
     public static void save(Path file, long step, ExperimentConfig config, Generator g,
+                            Discriminator d, Optim optG, Optim optD, Generator gEma) {
+        save(file, step, config, config == null ? null : Settings.of(config), g, d, optG, optD, gEma);
+    }
+
+    /** Saves a run's state with the settings a resume compares; {@code config} may be null (API runs). */
+    public static void save(Path file, long step, ExperimentConfig config, Map<String, String> settings, Generator g,
                             Discriminator d, Optim optG, Optim optD, Generator gEma) {
         OutputArchive root = new OutputArchive();
         root.write("G", module(g));
@@ -68,7 +90,10 @@ public final class Checkpoint {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("format", FORMAT);
         header.put("step", step);
-        header.put("config_yaml", ConfigLoader.toYaml(config));
+        header.put("config_yaml", config == null ? "" : ConfigLoader.toYaml(config));
+        if (settings != null) {
+            header.put("settings", settings);
+        }
         header.put("versions", Versions.all());
         header.put("created", Instant.now().toString());
         try {
@@ -165,8 +190,10 @@ public final class Checkpoint {
             }
             @SuppressWarnings("unchecked")
             Map<String, String> versions = (Map<String, String>) m.get("versions");
+            @SuppressWarnings("unchecked")
+            Map<String, String> settings = (Map<String, String>) m.get("settings");
             return new Header(format, ((Number) m.get("step")).longValue(), (String) m.get("config_yaml"),
-                    versions, (String) m.get("created"));
+                    versions, (String) m.get("created"), settings);
         } catch (IOException | ClassCastException | NullPointerException e) {
             throw new DataException(file + ": checkpoint header is corrupt");
         }

@@ -85,18 +85,19 @@ public final class ModesRun {
     /** Trains {@code config} to its step count and scores it; a scatter goes to {@code plots} if set. */
     public static Result run(ExperimentConfig config, Path plots, String title) throws java.io.IOException {
         long t0 = System.nanoTime();
-        Trainer t = Trainer.detached(config);
-        try (BatchLoader loader = t.loader()) {
+        float[] xy;
+        ModeCoverage c;
+        boolean ring = config.data().dataset() == Dataset.RING8;
+        try (Trainer t = Experiment.detached(config)) {
             while (t.step() < config.train().steps()) {
-                t.stepOnce(loader);
+                t.stepOnce();
             }
+            xy = ToySamples.draw(t.sampler(), ToySamples.POINTS, config.seed(), t.device());
+            c = ToySamples.coverage(ring, xy);
         }
-        float[] xy = t.toySamples(2500);
-        ModeCoverage c = t.coverage(xy);
         double secs = (System.nanoTime() - t0) / 1e9;
         if (plots != null) {
             Files.createDirectories(plots);
-            boolean ring = config.data().dataset() == Dataset.RING8;
             Plots.scatter(plots.resolve(title + ".png"), String.format(Locale.ROOT,
                     "%s (seed %d): %d/%d modes, %.1f%% high quality", title, config.seed(), c.modesCovered(),
                     c.modes(), 100 * c.highQualityShare()), xy,

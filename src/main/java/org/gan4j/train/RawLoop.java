@@ -39,11 +39,15 @@ public final class RawLoop {
     public RawLoop(ExperimentConfig cfg) {
         torch.manual_seed(cfg.seed());
         device = org.gan4j.nn.Devices.resolve(cfg.device());
-        Models.Pair p = org.gan4j.nn.Layers.withChannelsLast(cfg.train().channelsLast(), () -> Models.build(cfg));
+        Models.Pair p = Models.build(cfg);
         g = p.g();
         d = p.d();
         g.to(device, false);
         d.to(device, false);
+        // the same layers as the trainer's (its kernels and layout), so the two loops differ in the step alone
+        SpeedPaths speed = SpeedPaths.choose(cfg.train().fastPaths());
+        speed.prepare(g, cfg.train().channelsLast());
+        speed.prepare(d, cfg.train().channelsLast());
         optG = Optimizers.create(g, cfg.train().optimizerG());
         optD = Optimizers.create(d, cfg.train().optimizerD());
         loss = GanLoss.of(cfg.objective().loss(), cfg.objective().labelSmoothing());
@@ -55,10 +59,10 @@ public final class RawLoop {
         System.arraycopy(shape, 0, full, 1, shape.length);
         real = torch.rand(full).mul(new Scalar(2.0)).sub(new Scalar(1.0)).to(device, torch.ScalarType.Float);
         double decay = cfg.train().emaDecay();
-        Generator shadow = decay > 0
-                ? org.gan4j.nn.Layers.withChannelsLast(cfg.train().channelsLast(), () -> Models.generator(cfg)) : null;
+        Generator shadow = decay > 0 ? Models.generator(cfg) : null;
         if (shadow != null) {
             shadow.to(device, false);
+            speed.prepare(shadow, cfg.train().channelsLast());
         }
         params = Params.of(g);
         shadowParams = shadow == null ? new Tensor[0] : Params.of(shadow);
@@ -119,7 +123,7 @@ public final class RawLoop {
                 if (k > 1) {
                     fake = g.forward(torch.randn(batch, g.zDim()).to(device, torch.ScalarType.Float));
                 }
-                lossG = loss.generator(d.forward(fake).toType(torch.ScalarType.Float));
+                lossG = loss.generator(null, d.forward(fake).toType(torch.ScalarType.Float));
             }
             optG.zero_grad();
             lossG.backward();
@@ -166,7 +170,7 @@ public final class RawLoop {
                 Params.requiresGrad(d, false);
                 Tensor lossG;
                 try (org.gan4j.nn.Autocast ac = org.gan4j.nn.Autocast.bf16(bf16, device)) {
-                    lossG = loss.generator(d.forward(fake).toType(torch.ScalarType.Float));
+                    lossG = loss.generator(null, d.forward(fake).toType(torch.ScalarType.Float));
                 }
                 lossG.item_double();
                 t[5] = tick();

@@ -22,6 +22,7 @@ public final class Sampler {
     public static Generator load(Path checkpoint, boolean raw) {
         Generator g = Models.generator(Checkpoint.header(checkpoint).config(checkpoint.toString()));
         Checkpoint.loadSampler(checkpoint, g, raw);
+        SpeedPaths.choose(true).prepare(g, false); // gan4j.fast_paths=false gives libtorch's own kernels
         g.eval();
         return g;
     }

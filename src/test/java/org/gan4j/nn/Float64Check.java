@@ -9,28 +9,28 @@ import org.bytedeco.pytorch.global.torch;
  * error over mean absolute value of the output, the input gradient (where x needs one) and the
  * weight gradient.
  */
-final class Float64Check {
+public final class Float64Check {
     private Float64Check() {
     }
 
     /** The errors; {@code inputGradient} is 0 where x needs no gradient. */
-    record Errors(double output, double inputGradient, double weightGradient) {
+    public record Errors(double output, double inputGradient, double weightGradient) {
     }
 
     /** The layer's geometry, which the float64 map repeats. */
-    record Geometry(boolean transposed, long stride, long padding, long outputPadding) {
-        static Geometry conv(long stride, long padding) {
+    public record Geometry(boolean transposed, long stride, long padding, long outputPadding) {
+        public static Geometry conv(long stride, long padding) {
             return new Geometry(false, stride, padding, 0);
         }
     }
 
-    static double rel(Tensor got, Tensor want) {
+    public static double rel(Tensor got, Tensor want) {
         double scale = Math.max(1e-12, want.abs().mean().item_double());
         return got.to(torch.ScalarType.Double).sub(want).abs().mean().item_double() / scale;
     }
 
     /** {@code conv} on x (under bf16 autocast where {@code bf16}), backward from a random gradient. */
-    static Errors of(Layers.Conv2d conv, Geometry geo, Tensor x, boolean bf16) {
+    public static Errors of(Layers.Conv2d conv, Geometry geo, Tensor x, boolean bf16) {
         Tensor y;
         try (Autocast ac = Autocast.bf16(bf16, x.device())) {
             y = conv.forward(x);

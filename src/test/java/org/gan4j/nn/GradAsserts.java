@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.bytedeco.pytorch.Tensor;
 
 /** Gradients of two copies of a net after the same backward, compared parameter by parameter. */
-final class GradAsserts {
+public final class GradAsserts {
     private GradAsserts() {
     }
 
@@ -13,7 +13,7 @@ final class GradAsserts {
      * b's gradients equal a's to within {@code tol} of each parameter's largest gradient (at least
      * {@code floor}), and are undefined exactly where a's are.
      */
-    static void sameGradients(Net a, Net b, double tol, double floor, String label) {
+    public static void sameGradients(Net a, Net b, double tol, double floor, String label) {
         Tensor[] pa = Params.of(a);
         Tensor[] pb = Params.of(b);
         assertThat(pb).as(label).hasSameSizeAs(pa);

@@ -6,7 +6,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /** Checks that a rewritten layer computes libtorch's map: output and every gradient. */
-final class SameMap {
+public final class SameMap {
     private SameMap() {
     }
 
@@ -17,7 +17,7 @@ final class SameMap {
      * output gradient through both and compares shapes, outputs (1e-4), input gradients (1e-4),
      * weight and bias gradients (1e-3).
      */
-    static void check(String what, Tensor x, Tensor w, Tensor b, Op want, Op got) {
+    public static void check(String what, Tensor x, Tensor w, Tensor b, Op want, Op got) {
         Tensor[] ref = leaves(x.to(torch.ScalarType.Double), w.to(torch.ScalarType.Double), b.to(torch.ScalarType.Double));
         Tensor[] alt = leaves(x, w, b);
         Tensor y1 = want.apply(ref[0], ref[1], ref[2]);
@@ -33,7 +33,7 @@ final class SameMap {
         assertThat(maxDiff(alt[2].grad(), ref[2].grad())).as(what + " bias gradient").isLessThan(1e-3);
     }
 
-    interface Op {
+    public interface Op {
         Tensor apply(Tensor x, Tensor w, Tensor b);
     }
 
@@ -45,7 +45,7 @@ final class SameMap {
         return out;
     }
 
-    static double maxDiff(Tensor a, Tensor b) {
+    public static double maxDiff(Tensor a, Tensor b) {
         return a.sub(b).abs().max().item_double();
     }
 }

@@ -25,7 +25,7 @@ class SmallChannelConvTest {
                 SameMap.check(java.util.Arrays.toString(c), torch.randn(c[6], c[0], c[5], c[5]),
                         torch.randn(c[1], c[0], c[2], c[2]), torch.randn(c[1]),
                         (x, w, b) -> torch.conv2d(x, w, new TensorOptional(b), st, pd, dl, 1),
-                        (x, w, b) -> Layers.Conv2d.conv2d(x, w, new TensorOptional(b), st, pd, dl));
+                        (x, w, b) -> ChannelPadding.conv2dWithOutputs(x, w, new TensorOptional(b), st, pd, dl, ChannelPadding.outputBlockPad(c[1])));
             }
         }
     }
@@ -44,7 +44,7 @@ class SmallChannelConvTest {
                         torch.randn(c[0], c[1], c[2], c[2]), torch.randn(c[1]),
                         (x, w, b) -> torch.conv_transpose2d(x, w, new TensorOptional(b), st, pd,
                                 new long[] {c[5], c[5]}, 1, dl),
-                        (x, w, b) -> Layers.Conv2d.convTranspose2d(x, w, new TensorOptional(b), st, pd, c[5], dl));
+                        (x, w, b) -> ChannelPadding.convTranspose2dWithInputs(x, w, new TensorOptional(b), st, pd, c[5], dl, ChannelPadding.padTo(c[0], ChannelPadding.CHANNEL_BLOCK)));
             }
         }
     }

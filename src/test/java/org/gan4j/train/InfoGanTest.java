@@ -12,7 +12,6 @@ import org.gan4j.config.ConfigException;
 import org.gan4j.config.ConfigLoader;
 import org.gan4j.config.ExperimentConfig;
 import org.gan4j.config.UserError;
-import org.gan4j.data.BatchLoader;
 import org.gan4j.models.CategoricalLatent;
 import org.gan4j.models.InfoDiscriminator;
 import org.gan4j.nn.Seeds;
@@ -41,12 +40,12 @@ class InfoGanTest {
 
     @Test
     void qLearnsWhichComponentMadeAFake() {
-        Trainer t = Trainer.detached(toy("objective.info=1", "train.steps=150"));
+        Trainer t = Experiment.detached(toy("objective.info=1", "train.steps=150"));
         assertThat(t.discriminator()).isInstanceOf(InfoDiscriminator.class);
         double before = qAccuracy(t);
-        try (BatchLoader loader = t.loader()) {
+        try (t) {
             while (t.step() < 150) {
-                t.stepOnce(loader);
+                t.stepOnce();
             }
         }
         double after = qAccuracy(t);
@@ -57,7 +56,7 @@ class InfoGanTest {
 
     @Test
     void aChosenComponentIsTheOneZWouldHavePicked() {
-        Trainer t = Trainer.detached(toy("objective.info=1"));
+        Trainer t = Experiment.detached(toy("objective.info=1"));
         CategoricalLatent g = (CategoricalLatent) t.generator();
         g.eval();
         try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {

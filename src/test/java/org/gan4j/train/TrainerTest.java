@@ -62,15 +62,14 @@ class TrainerTest {
             ExperimentConfig c = ConfigLoader.fromYaml("t", "name: toy\n", List.of("data.dataset=ring8",
                     "data.toy_samples=2000", "model.architecture=toy-mlp", "model.width=16", "train.steps=10",
                     "train.batch_size=32", "train.g_bn_freeze=" + freeze));
-            Trainer t = Trainer.detached(c);
-            try (org.gan4j.data.BatchLoader loader = t.loader()) {
+            try (Trainer t = Experiment.detached(c)) {
                 float[][] stats = new float[11][];
                 stats[0] = buffers(t.generator());
                 for (int i = 1; i <= 10; i++) {
                     if (i == 8) {
                         t.generator().train(true); // as writing samples does; the freeze must outlive it
                     }
-                    t.stepOnce(loader);
+                    t.stepOnce();
                     stats[i] = buffers(t.generator());
                 }
                 assertThat(stats[0]).isNotEmpty();
@@ -86,6 +85,14 @@ class TrainerTest {
         }
     }
 
+    /** Fits {@code t} to its step count and closes it (its weights stay readable). */
+    private static Trainer fit(Trainer t) {
+        try (Trainer closing = t) {
+            closing.fit();
+        }
+        return t;
+    }
+
     private static PrintStream quiet() {
         return new PrintStream(new ByteArrayOutputStream());
     }
@@ -93,8 +100,7 @@ class TrainerTest {
     @Test
     void runWritesTheRunDirectory() throws Exception {
         RunDir dir = new RunDir(tmp.resolve("run"));
-        Trainer t = Trainer.start(toy(20), dir);
-        t.run(quiet(), false);
+        Trainer t = fit(Experiment.start(toy(20), dir, quiet(), false));
         assertThat(t.step()).isEqualTo(20);
         assertThat(Files.readString(dir.config())).contains("seed: 42").contains("pytorch_presets");
         List<String> rows = Files.readAllLines(dir.metrics());
@@ -108,15 +114,13 @@ class TrainerTest {
     @Test
     void resumedRunEndsWithBitwiseTheSameWeights() throws Exception {
         RunDir a = new RunDir(tmp.resolve("a"));
-        Trainer whole = Trainer.start(toy(30), a);
-        whole.run(quiet(), false);
+        Trainer whole = fit(Experiment.start(toy(30), a, quiet(), false));
 
         RunDir b = new RunDir(tmp.resolve("b"));
-        Trainer first = Trainer.start(toy(20), b);
-        first.run(quiet(), false);
-        Trainer second = Trainer.resume(b, toy(30));
+        fit(Experiment.start(toy(20), b, quiet(), false));
+        Trainer second = Experiment.resume(b, toy(30), quiet(), false);
         assertThat(second.step()).isEqualTo(20);
-        second.run(quiet(), false);
+        fit(second);
 
         assertThat(java.util.Arrays.equals(weights(second.generator()), weights(whole.generator()))).isTrue();
         assertThat(java.util.Arrays.equals(weights(second.discriminator()), weights(whole.discriminator()))).isTrue();
@@ -129,8 +133,7 @@ class TrainerTest {
     @Test
     void dcganTrainsOnImagesAndCheckpointLoadsBack() throws Exception {
         RunDir dir = new RunDir(tmp.resolve("dc"));
-        Trainer t = Trainer.start(tinyDcgan(), dir);
-        t.run(quiet(), false);
+        Trainer t = fit(Experiment.start(tinyDcgan(), dir, quiet(), false));
         for (String line : Files.readAllLines(dir.metrics())) {
             assertThat(line).doesNotContain("NaN");
         }
@@ -149,22 +152,14 @@ class TrainerTest {
         return flatten(gs);
     }
 
-    /** One step of {@code c} with D's passes side by side or one after the other. */
+    /** One step of {@code c} with the fast paths (D's passes side by side) or the plain step. */
     private static float[] firstStepGradients(ExperimentConfig c, boolean fork) {
-        String before = System.getProperty("gan4j.fork_d");
-        System.setProperty("gan4j.fork_d", Boolean.toString(fork));
-        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
-            Trainer t = Trainer.detached(c);
-            try (org.gan4j.data.BatchLoader loader = t.loader()) {
-                t.stepOnce(loader);
-            }
+        ExperimentConfig with = ConfigLoader.fromYaml("t", ConfigLoader.toYaml(c), List.of("train.fast_paths=" + fork));
+        try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope();
+             Trainer t = Experiment.detached(with)) {
+            assertThat(t.fastStep()).isEqualTo(fork);
+            t.stepOnce();
             return gradients(t);
-        } finally {
-            if (before == null) {
-                System.clearProperty("gan4j.fork_d");
-            } else {
-                System.setProperty("gan4j.fork_d", before);
-            }
         }
     }
 
@@ -185,7 +180,7 @@ class TrainerTest {
         int threads = org.bytedeco.pytorch.global.torch.get_num_threads();
         org.bytedeco.pytorch.global.torch.set_num_threads(2);
         try {
-            assertThat(org.gan4j.nn.TeamFork.available()).isTrue();
+            assertThat(org.gan4j.fast.TeamFork.available()).isTrue();
             for (ExperimentConfig c : List.of(tinyDcgan("model.dropout=0", "train.batch_size=16"),
                     tinyDcgan("model.dropout=0", "objective.info=1", "model.latent_components=10"),
                     tinyDcgan("model.dropout=0", "model.conditioning=projection"),
@@ -235,9 +230,9 @@ class TrainerTest {
      */
     @Test
     void generatorBiasesBeforeBatchNormFollowTheCheckpointFormat() throws Exception {
-        assertThat(new Checkpoint.Header(1, 0, "name: old\n", java.util.Map.of(), "").config("x").model().gBnBias())
+        assertThat(new Checkpoint.Header(1, 0, "name: old\n", java.util.Map.of(), "", null).config("x").model().gBnBias())
                 .isTrue();
-        assertThat(new Checkpoint.Header(2, 0, "name: new\n", java.util.Map.of(), "").config("x").model().gBnBias())
+        assertThat(new Checkpoint.Header(2, 0, "name: new\n", java.util.Map.of(), "", null).config("x").model().gBnBias())
                 .isFalse();
         ExperimentConfig plain = ConfigLoader.fromYaml("t", "name: p\n", List.of());
         ExperimentConfig biased = ConfigLoader.fromYaml("t", "name: p\n", List.of("model.g_bn_bias=true"));
@@ -247,8 +242,7 @@ class TrainerTest {
         assertThat(with - without).isEqualTo(3);
 
         RunDir dir = new RunDir(tmp.resolve("biased"));
-        Trainer t = Trainer.start(tinyDcgan("model.g_bn_bias=true"), dir);
-        t.run(quiet(), false);
+        Trainer t = fit(Experiment.start(tinyDcgan("model.g_bn_bias=true"), dir, quiet(), false));
         assertThat(Checkpoint.header(dir.latest()).config("x").model().gBnBias()).isTrue();
         assertThat(java.util.Arrays.equals(weights(reloadedGenerator(dir)), weights(t.generator()))).isTrue();
     }

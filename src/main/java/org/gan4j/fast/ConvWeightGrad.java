@@ -1,4 +1,4 @@
-package org.gan4j.nn;
+package org.gan4j.fast;
 
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -43,8 +43,8 @@ final class ConvWeightGrad {
      * channels, and oneDNN's bf16 kernels go wrong below that block there too (a 1x1 layer's
      * gradient at batch 4 and 8: 83% and 59% off; 16 and up: bf16 rounding; seen here).
      */
-    static boolean applies(Tensor x, Tensor weight, long in, long out) {
-        return DeferredGrads.current() != null && x.is_cpu() && torch.is_autocast_enabled(x.device().type())
+    static boolean applies(DeferredGrads grads, Tensor x, Tensor weight, long in, long out) {
+        return grads != null && grads.isOpen() && x.is_cpu() && torch.is_autocast_enabled(x.device().type())
                 && weight.requires_grad() && x.requires_grad() && GradMode.is_enabled()
                 && in * out >= MIN_CHANNEL_PRODUCT && in % 16 == 0 && out % 16 == 0 && x.size(0) % 16 == 0;
     }
@@ -54,10 +54,10 @@ final class ConvWeightGrad {
      * forward read it) to {@code y} with stride s and padding p, to be added at
      * {@link DeferredGrads#finish}.
      */
-    static void defer(Kind kind, Tensor weight, Tensor x, Tensor y, long s, long p) {
+    static void defer(DeferredGrads grads, Kind kind, Tensor weight, Tensor x, Tensor y, long s, long p) {
         y.retain_grad();
         long k = weight.size(2);
-        DeferredGrads.current().add(() -> {
+        grads.add(() -> {
             Tensor gy = y.grad();
             if (!gy.defined()) {
                 return;

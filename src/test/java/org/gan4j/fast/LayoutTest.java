@@ -1,5 +1,9 @@
-package org.gan4j.nn;
+package org.gan4j.fast;
 
+import org.gan4j.nn.Init;
+import org.gan4j.nn.Seeds;
+import org.gan4j.nn.Autocast;
+import org.gan4j.nn.Layers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.bytedeco.javacpp.PointerScope;
@@ -17,7 +21,7 @@ class LayoutTest {
             Layers.Conv2d plain = Layers.convTranspose2d(8, 4, 5, 2, 2, 1);
             Init.normal(plain.weight, 0, 0.02);
             Seeds.seedTorch(3);
-            Layers.Conv2d nhwc = Layers.withChannelsLast(true, () -> Layers.convTranspose2d(8, 4, 5, 2, 2, 1));
+            Layers.Conv2d nhwc = Fast.kernels(true, Layers.convTranspose2d(8, 4, 5, 2, 2, 1));
             Init.normal(nhwc.weight, 0, 0.02);
             assertThat(nhwc.weight.is_contiguous()).as("channels-last strides").isFalse();
             assertThat(nhwc.weight.is_contiguous(torch.MemoryFormat.ChannelsLast)).isTrue();
@@ -55,7 +59,7 @@ class LayoutTest {
 
     /** {@code build} under channels-last, with {@code plain}'s weight and bias. */
     private static Layers.Conv2d twin(Layers.Conv2d plain, java.util.function.Supplier<Layers.Conv2d> build) {
-        Layers.Conv2d nhwc = Layers.withChannelsLast(true, build);
+        Layers.Conv2d nhwc = Fast.kernels(true, build.get());
         try (NoGradGuard ng = new NoGradGuard()) {
             nhwc.weight.copy_(plain.weight);
             nhwc.bias.copy_(plain.bias);
@@ -107,7 +111,7 @@ class LayoutTest {
                     Tensor want = a.forward(xNchw.flatten(1, -1));
                     Tensor got = b.forwardFlattened(xNhwc);
                     // the product path is an optimisation the comparisons below cannot see
-                    assertThat(Layers.Linear.rowSum(xNhwc, out)).as(what).isEqualTo(out == 1);
+                    assertThat(FastLinear.rowSum(xNhwc, out)).as(what).isEqualTo(out == 1);
                     assertThat(got.sizes().vec().get()).as(what).containsExactly(5, out);
                     assertThat(got.sub(want).abs().max().item_double()).as(what).isLessThan(1e-5);
                     want.mul(g).sum().backward();
@@ -127,8 +131,8 @@ class LayoutTest {
 
     @Test
     void strideOneTransposedConvolutionStaysNchwUnderChannelsLast() {
-        Layers.Conv2d up = Layers.withChannelsLast(true, () -> Layers.convTranspose2d(32, 16, 5, 1, 2, 0));
-        Layers.Conv2d up2 = Layers.withChannelsLast(true, () -> Layers.convTranspose2d(32, 16, 5, 2, 2, 1));
+        Layers.Conv2d up = Fast.kernels(true, Layers.convTranspose2d(32, 16, 5, 1, 2, 0));
+        Layers.Conv2d up2 = Fast.kernels(true, Layers.convTranspose2d(32, 16, 5, 2, 2, 1));
         assertThat(up.weight.is_contiguous()).as("oneDNN's NHWC kernel for it is AVX2's").isTrue();
         assertThat(up2.weight.is_contiguous()).isFalse();
     }

@@ -1,5 +1,7 @@
-package org.gan4j.models;
+package org.gan4j.fast;
 
+import org.gan4j.models.DOptions;
+import org.gan4j.models.DcganDiscriminator28;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.bytedeco.javacpp.PointerScope;
@@ -23,7 +25,7 @@ class JudgeCutTest {
         for (boolean last : new boolean[] {false, true}) {
             try (PointerScope scope = new PointerScope()) {
                 Seeds.seedTorch(21);
-                DcganDiscriminator28 d = Layers.withChannelsLast(last, () -> new DcganDiscriminator28(0.3));
+                DcganDiscriminator28 d = Fast.kernels(last, new DcganDiscriminator28(0.3));
                 d.train(true);
                 Tensor x = torch.randn(6, 1, 28, 28);
                 Tensor weights = torch.randn(6); // a loss that weighs each logit differently
@@ -32,10 +34,10 @@ class JudgeCutTest {
                 Tensor logits = d.judge(xg, null).logits();
                 Tensor want = inputGradient(logits.mul(weights).sum(), xg);
                 Seeds.seedTorch(5); // the same dropout masks
-                Discriminator.Cut cut = d.judgeCut(x);
+                ForkedStep.Cut cut = ForkedStep.judgeCut(d, x);
                 assertThat(cut).isNotNull();
                 assertThat(cut.logits().sub(logits).abs().max().item_double()).isLessThan(1e-5);
-                Tensor got = cut.inputGradient().apply(inputGradient(cut.logits().mul(weights).sum(), cut.leaf()));
+                Tensor got = cut.inputGradient(inputGradient(cut.logits().mul(weights).sum(), cut.leaf()));
                 double err = got.sub(want).abs().max().item_double() / want.abs().max().item_double();
                 assertThat(err).as(last ? "NHWC" : "NCHW").isLessThan(1e-5);
                 assertThat(want.abs().max().item_double()).as("masks kept some paths").isPositive();
@@ -47,10 +49,10 @@ class JudgeCutTest {
     void noCutWhereTheInputNeedsItsOwnGradientOrTheFirstLayerIsSpectrallyNormalised() {
         try (PointerScope scope = new PointerScope()) {
             DcganDiscriminator28 d = new DcganDiscriminator28(0.3);
-            assertThat(d.judgeCut(torch.randn(2, 1, 28, 28).requires_grad_(true))).as("R1's input").isNull();
+            assertThat(ForkedStep.judgeCut(d, torch.randn(2, 1, 28, 28).requires_grad_(true))).as("R1's input").isNull();
             DcganDiscriminator28 sn = new DcganDiscriminator28(0.3, 1, new DOptions(true, false, 1));
-            assertThat(sn.judgeCut(torch.randn(2, 1, 28, 28))).as("spectral norm").isNull();
-            assertThat(new DcganDiscriminator28(0.3).judgeCut(torch.randn(2, 1, 28, 28))).isNotNull();
+            assertThat(ForkedStep.judgeCut(sn, torch.randn(2, 1, 28, 28))).as("spectral norm").isNull();
+            assertThat(ForkedStep.judgeCut(new DcganDiscriminator28(0.3), torch.randn(2, 1, 28, 28))).isNotNull();
         }
     }
 }

@@ -1,5 +1,8 @@
-package org.gan4j.nn;
+package org.gan4j.fast;
 
+import org.gan4j.nn.DropoutMask;
+import org.gan4j.nn.Seeds;
+import org.gan4j.nn.Layers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,9 +1,12 @@
-package org.gan4j.nn;
+package org.gan4j.fast;
 
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.gan4j.nn.Layers;
+import org.gan4j.nn.Params;
+import org.gan4j.nn.Tensors;
 
 /**
  * A dense layer fed by an input that needs no gradient (G's noise), computed outside autograd as
@@ -28,7 +31,7 @@ public final class SplitLinear {
      * recorded and no autocast.
      */
     public static boolean applies(Layers.Linear l, Tensor x) {
-        return l.sn == null && TeamFork.available() && x.is_cpu() && Tensors.isFloat(x) && !x.requires_grad()
+        return !l.spectralNorm() && TeamFork.available() && x.is_cpu() && Tensors.isFloat(x) && !x.requires_grad()
                 && x.dim() == 2 && l.weight.size(0) >= 2 && x.size(0) * l.weight.numel() >= MIN_MACS
                 && GradMode.is_enabled() && !torch.is_autocast_enabled(x.device().type());
     }

@@ -1,4 +1,4 @@
-package org.gan4j.nn;
+package org.gan4j.fast;
 
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +20,7 @@ import org.bytedeco.pytorch.PointerConsumer;
 import org.bytedeco.pytorch.SizeTSupplier;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.gan4j.nn.DropoutMask;
 
 /**
  * Two independent pieces of libtorch work at once, each on one thread of libtorch's own OpenMP

@@ -1,5 +1,9 @@
-package org.gan4j.nn;
+package org.gan4j.fast;
 
+import org.gan4j.nn.Seeds;
+import org.gan4j.nn.Autocast;
+import org.gan4j.nn.GradAsserts;
+import org.gan4j.nn.Layers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -39,14 +43,11 @@ class ConvWeightGradTest {
         try (Autocast ac = Autocast.bf16(true, x.device())) {
             plain.forward(xa).to(torch.ScalarType.Float).mul(g).sum().backward();
         }
-        DeferredGrads grads;
-        Tensor y;
-        try (DeferredGrads open = DeferredGrads.open(); Autocast ac = Autocast.bf16(true, x.device())) {
-            grads = open;
-            y = deferring.forward(xb);
-        }
+        DeferredGrads grads = new DeferredGrads();
+        deferring.useKernel(new FastConv(deferring, false, grads));
+        Tensor y = deferredForward(deferring, xb, grads);
         assertThat(grads.size()).as("the layer deferred its weight gradient").isEqualTo(1);
-        assertThat(DeferredGrads.current()).as("closed").isNull();
+        assertThat(grads.isOpen()).as("closed").isFalse();
         y.to(torch.ScalarType.Float).mul(g).sum().backward();
         assertThat(deferring.weight.grad().defined()).as("not before finish").isFalse();
         assertThat(xb.grad().equal(xa.grad())).as("input gradient").isTrue();
@@ -61,13 +62,20 @@ class ConvWeightGradTest {
         try (Autocast ac = Autocast.bf16(true, x.device())) {
             plain.forward(xa).to(torch.ScalarType.Float).mul(g).sum().backward();
         }
-        try (DeferredGrads open = DeferredGrads.open(); Autocast ac = Autocast.bf16(true, x.device())) {
-            grads = open;
-            y = deferring.forward(xb);
-        }
+        y = deferredForward(deferring, xb, grads);
         y.to(torch.ScalarType.Float).mul(g).sum().backward();
         grads.finish();
         assertThat(relDiff(deferring.weight.grad(), plain.weight.grad())).as("accumulated").isLessThan(1e-2);
+    }
+
+    /** The layer's forward under bf16 with {@code grads} open. */
+    private static Tensor deferredForward(Layers.Conv2d layer, Tensor x, DeferredGrads grads) {
+        grads.open();
+        try (Autocast ac = Autocast.bf16(true, x.device())) {
+            return layer.forward(x);
+        } finally {
+            grads.close();
+        }
     }
 
     @Test
@@ -100,7 +108,11 @@ class ConvWeightGradTest {
             Layers.Conv2d narrow = Layers.convTranspose2d(64, 16, 5, 2, 2, 1, false);
             Layers.Conv2d wide = Layers.conv2d(64, 128, 5, 2, 2);
             Tensor x = torch.randn(16, 64, 14, 14).requires_grad_(true);
-            try (DeferredGrads open = DeferredGrads.open()) {
+            DeferredGrads open = new DeferredGrads();
+            narrow.useKernel(new FastConv(narrow, false, open));
+            wide.useKernel(new FastConv(wide, false, open));
+            open.open();
+            try {
                 wide.forward(x); // float32
                 try (Autocast ac = Autocast.bf16(true, x.device())) {
                     narrow.forward(x);
@@ -110,6 +122,8 @@ class ConvWeightGradTest {
                     }
                 }
                 assertThat(open.size()).isZero();
+            } finally {
+                open.close();
             }
         }
     }
@@ -118,15 +132,15 @@ class ConvWeightGradTest {
      * Copies a and b of a G run the same batch under bf16, a through autograd alone, b deferring
      * (its gradients finished after the backward); their gradients must agree. Returns b's pass.
      */
-    private static Generator.Deferred deferredMatchesAutograd(Generator a, Generator b, Tensor z, Tensor y,
+    private static Fast.Deferred deferredMatchesAutograd(Generator a, Generator b, Tensor z, Tensor y,
                                                               double floor, String label) {
         Tensor g = torch.randn(a.forward(z, y).sizes().vec().get());
         try (Autocast ac = Autocast.bf16(true, z.device())) {
             a.forward(z, y).to(torch.ScalarType.Float).mul(g).sum().backward();
         }
-        Generator.Deferred d;
+        Fast.Deferred d;
         try (Autocast ac = Autocast.bf16(true, z.device())) {
-            d = b.forwardDeferred(z, y);
+            d = Fast.forwardDeferred(b, z, y);
         }
         d.samples().to(torch.ScalarType.Float).mul(g).sum().backward();
         d.finish();
@@ -140,8 +154,8 @@ class ConvWeightGradTest {
             Seeds.seedTorch(22);
             DcganGenerator28 a = new DcganGenerator28(100);
             Seeds.seedTorch(22);
-            DcganGenerator28 b = new DcganGenerator28(100);
-            Generator.Deferred d = deferredMatchesAutograd(a, b, torch.randn(16, 100), null, 1e-12, "DCGAN-28");
+            DcganGenerator28 b = Fast.kernels(false, new DcganGenerator28(100));
+            Fast.Deferred d = deferredMatchesAutograd(a, b, torch.randn(16, 100), null, 1e-12, "DCGAN-28");
             assertThat(d.grads().size()).as("256->128 and 128->64 defer, 64->1 does not").isEqualTo(2);
         }
     }
@@ -157,9 +171,9 @@ class ConvWeightGradTest {
             try (PointerScope s = new PointerScope()) {
                 ExperimentConfig c = ConfigLoader.load(f, List.of());
                 Seeds.seedTorch(23);
-                Generator a = Layers.withChannelsLast(c.train().channelsLast(), () -> Models.generator(c));
+                Generator a = Models.generator(c);
                 Seeds.seedTorch(23);
-                Generator b = Layers.withChannelsLast(c.train().channelsLast(), () -> Models.generator(c));
+                Generator b = Fast.kernels(c.train().channelsLast(), Models.generator(c));
                 Tensor z = torch.randn(16, a.zDim());
                 Tensor y = a.classes() > 0 ? torch.arange(new org.bytedeco.pytorch.Scalar(16))
                         .remainder(new org.bytedeco.pytorch.Scalar(a.classes())) : null;

@@ -1,4 +1,4 @@
-package org.gan4j.cli;
+package org.gan4j.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,14 +8,14 @@ import java.util.List;
 import org.gan4j.config.ExperimentConfig;
 
 /** Lists the dotted keys whose values differ between two configs. */
-final class ConfigDiff {
+public final class ConfigDiff {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
     private ConfigDiff() {
     }
 
-    static List<String> changed(ExperimentConfig a, ExperimentConfig b) {
+    public static List<String> changed(ExperimentConfig a, ExperimentConfig b) {
         List<String> out = new ArrayList<>();
         walk(JSON.valueToTree(a), JSON.valueToTree(b), "", out);
         return out;

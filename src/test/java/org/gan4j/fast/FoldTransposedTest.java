@@ -1,5 +1,8 @@
-package org.gan4j.nn;
+package org.gan4j.fast;
 
+import org.gan4j.nn.Seeds;
+import org.gan4j.nn.SameMap;
+import org.gan4j.nn.Layers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.bytedeco.javacpp.PointerScope;
@@ -23,7 +26,7 @@ class FoldTransposedTest {
                         torch.randn(c[0], c[1], c[2], c[2]), torch.randn(c[1]),
                         (x, w, b) -> torch.conv_transpose2d(x, w, new TensorOptional(b), new long[] {c[3], c[3]},
                                 new long[] {c[4], c[4]}, new long[] {c[5], c[5]}, 1, new long[] {1, 1}),
-                        (x, w, b) -> Layers.Conv2d.foldTransposed(x, w, b, c[3], c[4], c[5]));
+                        (x, w, b) -> FastConv.foldTransposed(x, w, b, c[3], c[4], c[5]));
             }
         }
     }
@@ -39,7 +42,7 @@ class FoldTransposedTest {
             Tensor viaLayer = layer.forward(x);
             assertThat(viaLayer.sizes().vec().get()).containsExactly(2, 1, 28, 28);
             assertThat(SameMap.maxDiff(viaLayer, libtorch)).isLessThan(1e-4);
-            assertThat(SameMap.maxDiff(viaLayer, Layers.Conv2d.foldTransposed(x, layer.weight, layer.bias, 2, 2, 1))).isZero();
+            assertThat(SameMap.maxDiff(viaLayer, FastConv.foldTransposed(x, layer.weight, layer.bias, 2, 2, 1))).isZero();
         }
     }
 }

@@ -1,5 +1,6 @@
-package org.gan4j.nn;
+package org.gan4j.fast;
 
+import org.gan4j.nn.Layers;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;

@@ -1,5 +1,7 @@
-package org.gan4j.nn;
+package org.gan4j.fast;
 
+import org.gan4j.nn.Seeds;
+import org.gan4j.nn.Layers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
@@ -21,9 +23,9 @@ class InputGradientByProductTest {
             for (boolean last : new boolean[] {false, true}) {
                 try (PointerScope scope = new PointerScope()) {
                     Seeds.seedTorch(c[0] * 7 + c[4]);
-                    Layers.Conv2d conv = Layers.withChannelsLast(last, () -> Layers.conv2d(c[0], 64, c[1], c[2], c[3]));
+                    Layers.Conv2d conv = Fast.kernels(last, Layers.conv2d(c[0], 64, c[1], c[2], c[3]));
                     Tensor x = torch.randn(5, c[0], c[4], c[4]);
-                    assertThat(conv.inputGradientByProduct(x)).isTrue();
+                    assertThat(FastConv.inputGradientByProduct(conv, x)).isTrue();
                     long side = conv.forward(x).size(2);
                     Tensor gy = torch.randn(5, 64, side, side);
                     if (last) {
@@ -35,7 +37,7 @@ class InputGradientByProductTest {
                     Tensor want = torch.grad(new TensorVector(y64), new TensorVector(x64),
                             new TensorVector(gy.toType(torch.ScalarType.Double)), new BoolOptional(false), false, false)
                             .get(0);
-                    Tensor got = conv.inputGradient(gy, c[4], c[4]);
+                    Tensor got = FastConv.inputGradient(conv, gy, c[4], c[4]);
                     assertThat(got.sizes().vec().get()).containsExactly(x.sizes().vec().get());
                     double err = got.toType(torch.ScalarType.Double).sub(want).abs().max().item_double()
                             / want.abs().max().item_double();
@@ -49,11 +51,11 @@ class InputGradientByProductTest {
     void appliesToPlainFloat32ImageLayersOnly() {
         try (PointerScope scope = new PointerScope()) {
             Tensor image = torch.randn(2, 3, 16, 16);
-            assertThat(Layers.conv2d(3, 16, 4, 2, 1).inputGradientByProduct(image)).isTrue();
-            assertThat(Layers.conv2d(8, 16, 4, 2, 1).inputGradientByProduct(torch.randn(2, 8, 16, 16)))
+            assertThat(FastConv.inputGradientByProduct(Layers.conv2d(3, 16, 4, 2, 1), image)).isTrue();
+            assertThat(FastConv.inputGradientByProduct(Layers.conv2d(8, 16, 4, 2, 1), torch.randn(2, 8, 16, 16)))
                     .as("8 input channels").isFalse();
-            assertThat(Layers.convTranspose2d(3, 16, 4, 2, 1, 0).inputGradientByProduct(image)).as("transposed").isFalse();
-            assertThat(Layers.conv2d(3, 16, 4, 2, 1).inputGradientByProduct(image.toType(torch.ScalarType.BFloat16)))
+            assertThat(FastConv.inputGradientByProduct(Layers.convTranspose2d(3, 16, 4, 2, 1, 0), image)).as("transposed").isFalse();
+            assertThat(FastConv.inputGradientByProduct(Layers.conv2d(3, 16, 4, 2, 1), image.toType(torch.ScalarType.BFloat16)))
                     .as("bf16").isFalse();
         }
     }

@@ -1,5 +1,8 @@
-package org.gan4j.nn;
+package org.gan4j.fast;
 
+import org.gan4j.nn.Seeds;
+import org.gan4j.nn.Float64Check;
+import org.gan4j.nn.Layers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
@@ -43,11 +46,11 @@ class ConvAccuracyTest {
                     + " s" + s + (last ? " NHWC" : " NCHW") + (inputGrad ? " with input gradient" : "");
             try (PointerScope scope = new PointerScope()) {
                 Seeds.seedTorch(t);
-                Layers.Conv2d conv = Layers.withChannelsLast(last, () -> transposed
+                Layers.Conv2d conv = Fast.kernels(last, transposed
                         ? Layers.convTranspose2d(in, out, k, s, p, op) : Layers.conv2d(in, out, k, s, p));
                 long side = transposed ? 7 : 14;
                 Tensor x = torch.randn(16, in, side, side);
-                x = last ? Layers.Conv2d.channelsLastStrides(x) : x;
+                x = last ? FastConv.channelsLastStrides(x) : x;
                 x.requires_grad_(inputGrad);
                 Float64Check.Errors e = Float64Check.of(conv, new Float64Check.Geometry(transposed, s, p, op), x, bf16);
                 double bar = bf16 ? 0.01 : 1e-4;
@@ -67,8 +70,8 @@ class ConvAccuracyTest {
         for (long stride : new long[] {1, 2}) {
             try (PointerScope scope = new PointerScope()) {
                 Seeds.seedTorch(22);
-                Layers.Conv2d conv = Layers.withChannelsLast(true, () -> Layers.conv2d(1, 48, 1, stride, 0));
-                Tensor x = Layers.Conv2d.channelsLastStrides(torch.randn(16, 1, 14, 14));
+                Layers.Conv2d conv = Fast.kernels(true, Layers.conv2d(1, 48, 1, stride, 0));
+                Tensor x = FastConv.channelsLastStrides(torch.randn(16, 1, 14, 14));
                 Float64Check.Errors e = Float64Check.of(conv, Float64Check.Geometry.conv(stride, 0), x, true);
                 assertThat(e.output()).as("stride " + stride).isLessThan(0.01);
             }

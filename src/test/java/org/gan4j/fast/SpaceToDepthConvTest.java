@@ -1,5 +1,9 @@
-package org.gan4j.nn;
+package org.gan4j.fast;
 
+import org.gan4j.nn.Seeds;
+import org.gan4j.nn.SameMap;
+import org.gan4j.nn.Float64Check;
+import org.gan4j.nn.Layers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.bytedeco.javacpp.PointerScope;
@@ -22,7 +26,7 @@ class SpaceToDepthConvTest {
                         torch.randn(8, c[0], c[1], c[1]), torch.randn(8),
                         (x, w, b) -> torch.conv2d(x, w, new TensorOptional(b), new long[] {2, 2}, new long[] {p, p},
                                 new long[] {1, 1}, 1),
-                        (x, w, b) -> Layers.Conv2d.spaceToDepthConv(x, w, b, p, false));
+                        (x, w, b) -> FastConv.spaceToDepthConv(x, w, b, p, false));
             }
         }
     }
@@ -54,9 +58,9 @@ class SpaceToDepthConvTest {
             for (boolean last : new boolean[] {false, true}) {
                 try (PointerScope scope = new PointerScope()) {
                     Seeds.seedTorch(5);
-                    Layers.Conv2d conv = Layers.withChannelsLast(last, () -> Layers.conv2d(c[0], 64, c[1], c[4], c[2]));
+                    Layers.Conv2d conv = Fast.kernels(last, Layers.conv2d(c[0], 64, c[1], c[4], c[2]));
                     Tensor x = torch.randn(8, c[0], c[3], c[3]);
-                    x = (last ? Layers.Conv2d.channelsLastStrides(x) : x).requires_grad_(true);
+                    x = (last ? FastConv.channelsLastStrides(x) : x).requires_grad_(true);
                     double err = Float64Check.of(conv, Float64Check.Geometry.conv(c[4], c[2]), x, true).inputGradient();
                     assertThat(err).as(java.util.Arrays.toString(c) + (last ? " NHWC" : " NCHW")).isLessThan(0.01);
                 }

@@ -1,0 +1,65 @@
+package org.gan4j.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.gan4j.config.ExperimentConfig;
+
+/**
+ * What a run was trained with, as dotted keys and values: a config's every key, or a trainer's
+ * own description where it was built without one. A resume compares them (mimicry's rule: a run
+ * continues only with the hyperparameters it started with); the step count may grow.
+ */
+final class Settings {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+    /** Keys a resume may change: the step count (a run may be extended) and the switch to the same maths by another path. */
+    private static final List<String> FREE = List.of("train.steps", "train.fast_paths");
+
+    private Settings() {
+    }
+
+    static Map<String, String> of(ExperimentConfig c) {
+        Map<String, String> out = new LinkedHashMap<>();
+        flatten(JSON.valueToTree(c), "", out);
+        return out;
+    }
+
+    static Map<String, String> of(Trainer.Builder b) {
+        return b.describe();
+    }
+
+    /** Keys whose values differ (or that only one side has), except those a resume may change. */
+    static List<String> changed(Map<String, String> saved, Map<String, String> now) {
+        List<String> out = new ArrayList<>();
+        for (String k : new TreeSet<>(union(saved, now))) {
+            if (!FREE.contains(k) && !java.util.Objects.equals(saved.get(k), now.get(k))) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    private static java.util.Set<String> union(Map<String, String> a, Map<String, String> b) {
+        java.util.Set<String> s = new java.util.LinkedHashSet<>(a.keySet());
+        s.addAll(b.keySet());
+        return s;
+    }
+
+    private static void flatten(JsonNode n, String prefix, Map<String, String> out) {
+        if (n.isObject()) {
+            Iterator<String> names = n.fieldNames();
+            while (names.hasNext()) {
+                String k = names.next();
+                flatten(n.get(k), prefix + k + ".", out);
+            }
+        } else {
+            out.put(prefix.substring(0, prefix.length() - 1), n.isTextual() ? n.asText() : n.toString());
+        }
+    }
+}
