@@ -3,7 +3,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.gan4j.config.ConfigLoader;
-import org.gan4j.data.BatchLoader;
+import org.gan4j.train.Experiment;
 import org.gan4j.train.Trainer;
 
 /**
@@ -22,7 +22,6 @@ public final class StepAB {
         int per = Integer.parseInt(args[2]);
         String[] names = {args[3], args[4]};
         Trainer[] trainers = new Trainer[2];
-        BatchLoader[] loaders = new BatchLoader[2];
         List<List<String[]>> props = List.of(new ArrayList<>(), new ArrayList<>());
         for (int k = 0; k < 2; k++) {
             List<String> overrides = new ArrayList<>();
@@ -35,10 +34,9 @@ public final class StepAB {
                 }
             }
             setProperties(props.get(k));
-            trainers[k] = Trainer.detached(ConfigLoader.load(config, overrides));
-            loaders[k] = trainers[k].loader();
+            trainers[k] = Experiment.detached(ConfigLoader.load(config, overrides));
             for (int i = 0; i < 30; i++) {
-                trainers[k].stepOnce(loaders[k]);
+                trainers[k].stepOnce();
             }
         }
         double[][] ms = new double[2][blocks];
@@ -48,7 +46,7 @@ public final class StepAB {
                 setProperties(props.get(k));
                 long t0 = System.nanoTime();
                 for (int i = 0; i < per; i++) {
-                    trainers[k].stepOnce(loaders[k]);
+                    trainers[k].stepOnce();
                 }
                 ms[k][b] = (System.nanoTime() - t0) / 1e6 / per;
             }

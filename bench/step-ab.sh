@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Same-process A/B of two variants of a training step (see StepAB.java). Example, session 18:
-#   bench/step-ab.sh configs/dcgan-mnist.yaml 20 10 "train.channels_last=false" "-"
+# Same-process A/B of two variants of a training step (see StepAB.java). Example:
+#   bench/step-ab.sh configs/dcgan-mnist.yaml 20 10 "train.fast_paths=false" "-"
 # An entry -Dkey=value sets a system property before each of that variant's blocks (switches the
-# code reads at construction or per call), e.g. "-Dgan4j.fork_d=false" "-".
+# code reads per call), e.g. "-Dgan4j.conv_padding=on" "-".
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$here/bin/gan4j" --version >/dev/null # the launcher rebuilds the jar when sources changed

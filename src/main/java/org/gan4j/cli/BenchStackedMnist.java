@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.gan4j.data.ArrayDataset;
 import org.gan4j.config.ConfigLoader;
 import org.gan4j.config.ExperimentConfig;
 import org.gan4j.config.UserError;
@@ -80,7 +81,7 @@ final class BenchStackedMnist implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         ExperimentConfig realCfg = ConfigLoader.fromYaml("bench", "{}", with(base(data, steps, seed + 1),
                 "data.stacked_samples=" + samples));
-        Dataset real = Datasets.load(realCfg);
+        ArrayDataset real = Datasets.load(realCfg);
         rows.add(row("real data", StackedModes.of(c, real.values(), samples), 0));
         for (String v : variants) {
             List<String> o = new ArrayList<>(base(data, steps, seed));

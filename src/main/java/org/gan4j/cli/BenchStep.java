@@ -45,6 +45,11 @@ final class BenchStep implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(names = "--plain-steps", defaultValue = "30",
+            description = "Steps of the same config with fast paths off (train.fast_paths=false), timed after the rest "
+                    + "(0: skip; default ${DEFAULT-VALUE}).")
+    int plainSteps;
+
     @Option(names = "--raw-steps", defaultValue = "100",
             description = "Steps of the raw libtorch loop timed for comparison, in blocks alternating with as many "
                     + "of the trainer's (0: skip; default ${DEFAULT-VALUE}).")
@@ -227,6 +232,11 @@ final class BenchStep implements Callable<Integer> {
             r.put("overhead_over_raw", round(ms[0] / ms[1] - 1));
             r.put("raw_loop_leaves_out", leftOut);
         }
+        if (plainSteps > 0 && cfg.train().fastPaths()) {
+            double plain = plainMsPerStep(cfg, warmup, plainSteps);
+            r.put("plain_path_ms_per_step", round(plain));
+            r.put("fast_paths_speedup", round(plain / (double) r.get("ms_per_step")));
+        }
         if (profile) {
             r.put("raw_ms_by_phase", new RawLoop(cfg).profile(warmup, Math.max(20, rawSteps)));
         }
@@ -331,6 +341,23 @@ final class BenchStep implements Callable<Integer> {
             }
         }
         return new double[] {ns[0] / 1e6 / steps, ns[1] / 1e6 / steps};
+    }
+
+    /** Milliseconds per step of {@code cfg} with the fast paths off, after {@code warmup} steps. */
+    static double plainMsPerStep(ExperimentConfig cfg, int warmup, int steps) {
+        ExperimentConfig plain = ConfigLoader.fromYaml("bench", ConfigLoader.toYaml(cfg), List.of("train.fast_paths=false"));
+        try (Trainer t = Experiment.detached(plain)) {
+            for (int i = 0; i < warmup; i++) {
+                t.stepOnce();
+            }
+            Devices.synchronize(t.device());
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                t.stepOnce();
+            }
+            Devices.synchronize(t.device());
+            return (System.nanoTime() - t0) / 1e6 / steps;
+        }
     }
 
     /** Images per second the batch loader alone delivers (2,000 batches after 50 of warm-up). */

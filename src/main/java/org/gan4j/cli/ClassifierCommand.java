@@ -2,6 +2,7 @@ package org.gan4j.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.gan4j.data.ArrayDataset;
 import org.gan4j.config.Choices;
 import org.gan4j.config.UserError;
 import org.gan4j.data.Dataset;
@@ -37,7 +38,7 @@ final class ClassifierCommand {
         @Override
         public Integer call() {
             Choices.Dataset d = DataFetch.parseDataset(dataset);
-            Dataset all = ImageDatasets.loadTrain(d, data, 0);
+            ArrayDataset all = ImageDatasets.loadTrain(d, data, 0);
             if (heldOut <= 0 || heldOut >= all.size()) {
                 throw new UserError("--held-out: must be in 1.." + (all.size() - 1) + ", got " + heldOut);
             }
@@ -51,7 +52,7 @@ final class ClassifierCommand {
             t.classifier().save(out);
             System.out.printf("held-out accuracy %.4f on %d images (trained on %d); saved %s%n",
                     t.heldOutAccuracy(), t.heldOutSize(), t.trainSize(), out);
-            Dataset test = ImageDatasets.loadTestIfPresent(d, data);
+            ArrayDataset test = ImageDatasets.loadTestIfPresent(d, data);
             if (test != null) {
                 int[] predicted = t.classifier().predict(test.values(), test.size());
                 int right = 0;

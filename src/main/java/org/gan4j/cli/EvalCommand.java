@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.gan4j.data.ArrayDataset;
 import org.gan4j.config.Choices;
 import org.gan4j.config.UserError;
 import org.gan4j.data.Dataset;
@@ -69,7 +70,7 @@ final class EvalCommand implements Callable<Integer> {
         int threads = Integer.getInteger("gan4j.threads", 0);
         org.gan4j.nn.Devices.threads(threads);
         Choices.Dataset d = DataFetch.parseDataset(dataset);
-        Dataset all = ImageDatasets.loadTrain(d, data, 0);
+        ArrayDataset all = ImageDatasets.loadTrain(d, data, 0);
         if (heldOut <= 1 || heldOut >= all.size() - 1) {
             throw new UserError("--held-out: must be in 2.." + (all.size() - 2) + ", got " + heldOut);
         }

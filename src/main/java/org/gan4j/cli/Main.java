@@ -23,7 +23,6 @@ public final class Main {
                 && System.getProperty("org.bytedeco.javacpp.maxphysicalbytes") == null) {
             System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
         }
-        org.gan4j.nn.Devices.preferGpuNatives();
         if (args.length > 0 && !args[0].startsWith("-") && !java.util.Set.of("help", "data").contains(args[0])) {
             // every command's libtorch work (sampling, scoring, classifier training) on
             // libtorch's default threads, OpenBLAS on one; `train.threads` may change it for training

@@ -6,7 +6,7 @@ import java.util.concurrent.BlockingQueue;
 import org.gan4j.nn.Seeds;
 
 /**
- * Hands out shuffled batches of a {@link Dataset}, prepared ahead on a background thread.
+ * Hands out shuffled batches of a {@link Dataset}'s examples, prepared ahead on a background thread.
  * Batch b comes from epoch b / batchesPerEpoch, whose order is a permutation drawn from
  * (seed, epoch) alone, so a run resumed at step b sees exactly the batches an uninterrupted
  * run would. The last partial batch of an epoch is dropped. A consumer that has copied a batch
@@ -75,13 +75,13 @@ public final class BatchLoader implements AutoCloseable {
         int sample = data.sampleSize();
         Batch old = free.poll();
         float[] values = old != null ? old.values() : new float[batchSize * sample];
-        int[] labels = data.labels() == null ? null : old != null ? old.labels() : new int[batchSize];
+        int[] labels = data.classes() == 0 ? null : old != null ? old.labels() : new int[batchSize];
         int offset = (int) (index % batchesPerEpoch) * batchSize;
         for (int i = 0; i < batchSize; i++) {
             int src = order[offset + i];
-            System.arraycopy(data.values(), src * sample, values, i * sample, sample);
+            data.sample(src, values, i * sample);
             if (labels != null) {
-                labels[i] = data.labels()[src];
+                labels[i] = data.label(src);
             }
         }
         return new Batch(index, values, labels);

@@ -22,7 +22,7 @@ public final class Cifar10 {
     }
 
     /** Loads the training batches present, pixels scaled to [-1, 1]; {@code limit} 0 = all. */
-    public static Dataset loadTrain(String explicit, int limit) {
+    public static ArrayDataset loadTrain(String explicit, int limit) {
         List<Path> files = new ArrayList<>();
         Path dir = locate(explicit);
         for (int i = 1; i <= 5; i++) {
@@ -35,7 +35,7 @@ public final class Cifar10 {
     }
 
     /** Loads the test batch. */
-    public static Dataset loadTest(String explicit, int limit) {
+    public static ArrayDataset loadTest(String explicit, int limit) {
         Path dir = locate(explicit);
         Path f = dir.resolve("test_batch.bin");
         if (!Files.isRegularFile(f)) {
@@ -64,7 +64,7 @@ public final class Cifar10 {
                 + "; unpack cifar-10-binary.tar.gz there or set GAN4J_DATA");
     }
 
-    static Dataset load(String name, List<Path> files, int limit) {
+    static ArrayDataset load(String name, List<Path> files, int limit) {
         List<byte[]> chunks = new ArrayList<>();
         long records = 0;
         for (Path f : files) {
@@ -108,6 +108,6 @@ public final class Cifar10 {
             }
             c++;
         }
-        return new Dataset(name, values, new long[] {3, 32, 32}, labels, 10);
+        return new ArrayDataset(name, values, new long[] {3, 32, 32}, labels, 10);
     }
 }

@@ -7,7 +7,21 @@ public final class Datasets {
     private Datasets() {
     }
 
-    public static Dataset load(ExperimentConfig config) {
+    /**
+     * The first {@code limit} MNIST training digits (0: all 60,000), (1, 28, 28) in [-1, 1] with
+     * their labels, from the usual search path ($GAN4J_DATA/mnist, ~/.gan4j/data/mnist, ...).
+     */
+    public static ArrayDataset mnist(int limit) {
+        return ImageDatasets.loadTrain(org.gan4j.config.Choices.Dataset.MNIST, null, limit);
+    }
+
+    /** The first {@code limit} Fashion-MNIST training images (0: all), as {@link #mnist}. */
+    public static ArrayDataset fashionMnist(int limit) {
+        return ImageDatasets.loadTrain(org.gan4j.config.Choices.Dataset.FASHION_MNIST, null, limit);
+    }
+
+    /** The dataset an experiment names, as its data section says. */
+    public static ArrayDataset load(ExperimentConfig config) {
         ExperimentConfig.Data d = config.data();
         return switch (d.dataset()) {
             case MNIST, FASHION_MNIST -> ImageDatasets.loadTrain(d.dataset(), d.path(), d.limit());

@@ -75,20 +75,20 @@ public final class ImageDatasets {
     }
 
     /** Loads the training split, pixels scaled from [0, 255] to [-1, 1]; {@code limit} 0 = all. */
-    public static Dataset loadTrain(Choices.Dataset dataset, String explicit, int limit) {
+    public static ArrayDataset loadTrain(Choices.Dataset dataset, String explicit, int limit) {
         Path dir = locate(dataset, explicit);
         return load(dataset.toString(), find(dir, TRAIN_IMAGES), find(dir, TRAIN_LABELS), limit);
     }
 
     /** The test split (t10k files) beside the training files, or null where it is absent. */
-    public static Dataset loadTestIfPresent(Choices.Dataset dataset, String explicit) {
+    public static ArrayDataset loadTestIfPresent(Choices.Dataset dataset, String explicit) {
         Path dir = locate(dataset, explicit);
         Path images = find(dir, TEST_IMAGES);
         Path labels = find(dir, TEST_LABELS);
         return images == null || labels == null ? null : load(dataset + "-test", images, labels, 0);
     }
 
-    public static Dataset load(String name, Path imagesFile, Path labelsFile, int limit) {
+    public static ArrayDataset load(String name, Path imagesFile, Path labelsFile, int limit) {
         Idx.Array images = Idx.read(imagesFile, 3);
         int n = images.count();
         int h = images.dims()[1];
@@ -120,6 +120,6 @@ public final class ImageDatasets {
                 classes = Math.max(classes, c + 1);
             }
         }
-        return new Dataset(name, values, new long[] {1, h, w}, labels, classes);
+        return new ArrayDataset(name, values, new long[] {1, h, w}, labels, classes);
     }
 }

@@ -24,7 +24,7 @@ public final class ImageFolder {
     private ImageFolder() {
     }
 
-    public static Dataset load(String path, int size, int limit) {
+    public static ArrayDataset load(String path, int size, int limit) {
         if (path == null) {
             throw new DataException("data.path: data.dataset 'image-folder' needs the directory of images");
         }
@@ -73,7 +73,7 @@ public final class ImageFolder {
         for (int i = 0; i < ok.size(); i++) {
             System.arraycopy(ok.get(i), 0, values, i * per, per);
         }
-        return new Dataset("image-folder", values, new long[] {3, size, size}, null, 0);
+        return new ArrayDataset("image-folder", values, new long[] {3, size, size}, null, 0);
     }
 
     private static boolean isImage(Path p) {

@@ -15,7 +15,7 @@ public final class StackedMnist {
     }
 
     /** {@code count} stacked images from labelled MNIST digits, drawn with {@code seed}. */
-    public static Dataset build(Dataset mnist, int count, long seed) {
+    public static ArrayDataset build(ArrayDataset mnist, int count, long seed) {
         if (mnist.labels() == null) {
             throw new DataException(mnist.name() + ": Stacked MNIST needs the digit labels (train-labels-idx1-ubyte)");
         }
@@ -32,6 +32,6 @@ public final class StackedMnist {
             }
             labels[i] = mode;
         }
-        return new Dataset("stacked-mnist", values, new long[] {3, 28, 28}, labels, MODES);
+        return new ArrayDataset("stacked-mnist", values, new long[] {3, 28, 28}, labels, MODES);
     }
 }

@@ -35,16 +35,16 @@ public final class ToyMixtures {
         return m;
     }
 
-    public static Dataset ring8(int n, long seed) {
+    public static ArrayDataset ring8(int n, long seed) {
         return sample("ring8", ringMeans(), RING_STD, n, seed);
     }
 
-    public static Dataset grid25(int n, long seed) {
+    public static ArrayDataset grid25(int n, long seed) {
         return sample("grid25", gridMeans(), GRID_STD, n, seed);
     }
 
     /** n points, modes chosen uniformly, from one seed. */
-    static Dataset sample(String name, double[][] means, double std, int n, long seed) {
+    static ArrayDataset sample(String name, double[][] means, double std, int n, long seed) {
         Random r = new Random(seed);
         float[] v = new float[2 * n];
         int[] labels = new int[n];
@@ -54,6 +54,6 @@ public final class ToyMixtures {
             v[2 * i] = (float) (means[k][0] + std * r.nextGaussian());
             v[2 * i + 1] = (float) (means[k][1] + std * r.nextGaussian());
         }
-        return new Dataset(name, v, new long[] {2}, labels, means.length);
+        return new ArrayDataset(name, v, new long[] {2}, labels, means.length);
     }
 }

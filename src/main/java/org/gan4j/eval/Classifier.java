@@ -14,9 +14,11 @@ import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.gan4j.data.ArrayDataset;
 import org.gan4j.data.BatchLoader;
 import org.gan4j.data.DataException;
 import org.gan4j.data.Dataset;
+import org.gan4j.nn.Natives;
 import org.gan4j.nn.Optimizers;
 import org.gan4j.nn.Seeds;
 import org.gan4j.nn.Tensors;
@@ -29,6 +31,10 @@ import org.gan4j.nn.Tensors;
  * features (N, F) or a tuple (features (N, F), class logits (N, K)).
  */
 public final class Classifier {
+    static {
+        Natives.load(); // before this class's first libtorch call: see Natives
+    }
+
     private final LeNet net;
     private final JitModule script;
     private final int classes;
@@ -111,14 +117,14 @@ public final class Classifier {
      * on images shifted by up to {@value #SHIFT} pixels, and reports the accuracy on the
      * held-out rest.
      */
-    public static Trained train(Dataset data, int heldOut, int epochs, long seed, Consumer<String> log) {
+    public static Trained train(ArrayDataset data, int heldOut, int epochs, long seed, Consumer<String> log) {
         if (data.labels() == null) {
             throw new DataException(data.name() + ": has no labels to train a classifier on");
         }
         int n = data.size();
         int nTrain = n - heldOut;
-        Dataset train = slice(data, 0, nTrain);
-        Dataset test = slice(data, nTrain, n);
+        ArrayDataset train = slice(data, 0, nTrain);
+        ArrayDataset test = slice(data, nTrain, n);
         Seeds.seedTorch(seed);
         Classifier c = new Classifier(new LeNet(data.classes()), data.classes());
         Optimizer opt = new org.bytedeco.pytorch.Adam(c.net.parameters(), Optimizers.adamOptions(1e-3, 0.9, 0.999, 1e-8));
@@ -320,10 +326,10 @@ public final class Classifier {
         return torch.log_softmax(logits, 1).mul(y).sum().div(new org.bytedeco.pytorch.Scalar(-labels.length));
     }
 
-    static Dataset slice(Dataset d, int from, int to) {
+    static ArrayDataset slice(ArrayDataset d, int from, int to) {
         int s = d.sampleSize();
         float[] v = java.util.Arrays.copyOfRange(d.values(), from * s, to * s);
         int[] l = java.util.Arrays.copyOfRange(d.labels(), from, to);
-        return new Dataset(d.name(), v, d.sampleShape(), l, d.classes());
+        return new ArrayDataset(d.name(), v, d.sampleShape(), l, d.classes());
     }
 }

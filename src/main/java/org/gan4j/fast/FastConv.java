@@ -112,7 +112,7 @@ public final class FastConv implements Layers.Conv2d.Kernel {
         if (layer.transposed() && !bf16 && outChannels <= FOLD_MAX_OUT_CHANNELS) {
             return 0;
         }
-        return ChannelPadding.on() ? ChannelPadding.outputBlockPad(outChannels) : 0;
+        return bf16 || ChannelPadding.on() ? ChannelPadding.outputBlockPad(outChannels) : 0;
     }
 
     /**

@@ -21,6 +21,7 @@ import org.bytedeco.pytorch.SizeTSupplier;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.gan4j.nn.DropoutMask;
+import org.gan4j.nn.Natives;
 
 /**
  * Two independent pieces of libtorch work at once, each on one thread of libtorch's own OpenMP
@@ -62,7 +63,7 @@ public final class TeamFork {
     private static final boolean USABLE;
 
     static {
-        Loader.load(torch.class);
+        Natives.load();
         Pointer start = Loader.addressof("GOMP_parallel_start");
         Pointer end = Loader.addressof("GOMP_parallel_end");
         Pointer setn = Loader.addressof("omp_set_num_threads");

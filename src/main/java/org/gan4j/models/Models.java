@@ -2,10 +2,15 @@ package org.gan4j.models;
 
 import org.gan4j.config.Choices.Conditioning;
 import org.gan4j.config.ExperimentConfig;
+import org.gan4j.nn.Natives;
 
 /** Builds the generator and discriminator an experiment names. */
 public final class Models {
     private Models() {
+    }
+
+    static {
+        Natives.load(); // before this class's first libtorch call: see Natives
     }
 
     /** A generator with the discriminator trained against it. */

@@ -9,8 +9,9 @@ import org.bytedeco.pytorch.global.torch;
  * Zero channels around libtorch's convolutions where its kernels are wrong for channel counts off
  * oneDNN's block ({@link KernelCheck}): padded with zeros the map is the same, and exact. Seen on
  * AMD's Zen 5 with libtorch 2.10: float32 input gradients of 1->8 and 512->1 layers 67-100% off,
- * forwards of 100->24 and transposed 48->3 layers 15% off, bf16 layers with few output channels
- * 8-18% off; counts on the 16-block (32 for transposed maps and input gradients) right.
+ * forwards of 100->24 and transposed 48->3 layers 15% off; counts on the 16-block (32 for
+ * transposed maps and input gradients) right. bf16 CPU layers with output channels off the block
+ * (DCGAN's 64->1 image layer: 8% off) are wrong on AVX2-only CPUs too: they are always padded.
  */
 public final class ChannelPadding {
     public static final int CHANNEL_BLOCK = 16;
@@ -63,7 +64,8 @@ public final class ChannelPadding {
         if (!x.is_cpu()) {
             return bf16 && out < BF16_MIN_OUT_CHANNELS ? BF16_MIN_OUT_CHANNELS - out : 0;
         }
-        return on() ? outputBlockPad(out) : 0;
+        // bf16 CPU layers off the block were seen wrong on AVX2-only and AVX-512 CPUs alike
+        return bf16 || on() ? outputBlockPad(out) : 0;
     }
 
     /** Whether x is an image (1-4 channels, no input gradient) into a plain layer with a kernel over 1. */

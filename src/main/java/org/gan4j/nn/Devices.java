@@ -16,6 +16,10 @@ public final class Devices {
     private Devices() {
     }
 
+    static {
+        Natives.load(); // before this class's first libtorch call: see Natives
+    }
+
     public static Device resolve(DeviceKind kind) {
         boolean cuda = torch.cuda_is_available();
         return switch (kind) {
@@ -129,20 +133,6 @@ public final class Devices {
      */
     public static Tensor onDevice(Tensor t, Device d) {
         return d.is_cuda() ? t.to(d, t.scalar_type()) : t;
-    }
-
-    /**
-     * Makes JavaCPP load libtorch's CUDA build when a {@code -Pcuda} build put it on the class
-     * path: the presets pick natives by platform extension, and without "-gpu" they would look
-     * for the CPU build only and leave CUDA unavailable. Call before any libtorch class loads.
-     */
-    public static void preferGpuNatives() {
-        String key = "org.bytedeco.javacpp.platform.extension";
-        if (System.getProperty(key) == null && Devices.class.getResource(
-                "/org/bytedeco/pytorch/" + org.bytedeco.javacpp.Loader.getPlatform() + "-gpu/"
-                        + System.mapLibraryName("jnitorch")) != null) {
-            System.setProperty(key, "-gpu");
-        }
     }
 
     /** Waits for the work queued on {@code d} (CUDA runs asynchronously; the CPU is synchronous). */

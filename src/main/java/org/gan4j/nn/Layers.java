@@ -19,6 +19,10 @@ public final class Layers {
     private Layers() {
     }
 
+    static {
+        Natives.load(); // before this class's first libtorch call: see Natives
+    }
+
     /** y = x W^T + b. Shape (N, in) -> (N, out). Init: torch.nn.Linear's U(-1/sqrt(in), 1/sqrt(in)). */
     public static Linear linear(long in, long out) {
         return new Linear(in, out, true);

@@ -14,11 +14,13 @@ public final class Seeds {
     }
 
     public static void seedTorch(long seed) {
+        Natives.load(); // mix() stays plain Java for the data code, so no static initialiser here
         manual_seed(seed);
     }
 
     /** Reseeds torch for one step of a run: a SplitMix64 mix keeps nearby (seed, step) apart. */
     public static void seedStep(long seed, long step) {
+        Natives.load();
         manual_seed(mix(seed, step) & Long.MAX_VALUE);
     }
 
@@ -32,6 +34,7 @@ public final class Seeds {
 
     /** The default CPU generator's state, for callers that want to inspect it. */
     public static long currentSeed() {
+        Natives.load();
         return getDefaultCPUGenerator().current_seed();
     }
 }

@@ -8,6 +8,10 @@ public final class Tensors {
     private Tensors() {
     }
 
+    static {
+        Natives.load(); // before this class's first libtorch call: see Natives
+    }
+
     /** A new float tensor of {@code shape} holding {@code values} (row-major). */
     public static Tensor fromFloats(float[] values, long... shape) {
         Tensor t = torch.empty(shape);

@@ -20,6 +20,7 @@ import org.gan4j.data.DataException;
 import org.gan4j.models.Discriminator;
 import org.gan4j.models.Generator;
 import org.gan4j.nn.Archives;
+import org.gan4j.nn.Natives;
 import org.gan4j.nn.Optim;
 import org.gan4j.nn.Versions;
 
@@ -60,6 +61,10 @@ public final class Checkpoint {
     }
 
     private Checkpoint() {
+    }
+
+    static {
+        Natives.load(); // before this class's first libtorch call: see Natives
     }
 
     /** Saves a run's state; {@code gEma} may be null (no EMA copy). */

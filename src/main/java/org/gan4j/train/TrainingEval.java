@@ -31,12 +31,15 @@ final class TrainingEval {
         this.samples = config.eval().samples();
         this.seed = Seeds.mix(config.seed(), -3);
         int n = Math.min(REFERENCE, data.size());
-        float[] ref = Arrays.copyOf(data.values(), n * data.sampleSize());
+        float[] ref = new float[n * data.sampleSize()];
+        for (int i = 0; i < n; i++) {
+            data.sample(i, ref, i * data.sampleSize());
+        }
         this.reference = Evaluation.reference(Evaluation.Scored.of(classifier, ref, n));
         this.classShare = new double[classifier.classes()];
-        if (data.labels() != null) {
+        if (data.classes() > 0) {
             for (int i = 0; i < n; i++) {
-                classShare[data.labels()[i]] += 1.0 / n;
+                classShare[data.label(i)] += 1.0 / n;
             }
         } else {
             Arrays.fill(classShare, 1.0 / classShare.length);

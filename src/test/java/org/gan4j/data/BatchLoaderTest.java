@@ -8,7 +8,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BatchLoaderTest {
-    private static Dataset points(int n) {
+    private static ArrayDataset points(int n) {
         float[] v = new float[2 * n];
         int[] l = new int[n];
         for (int i = 0; i < n; i++) {
@@ -16,7 +16,7 @@ class BatchLoaderTest {
             v[2 * i + 1] = -i;
             l[i] = i;
         }
-        return new Dataset("pts", v, new long[] {2}, l, n);
+        return new ArrayDataset("pts", v, new long[] {2}, l, n);
     }
 
     @Test
@@ -43,7 +43,7 @@ class BatchLoaderTest {
 
     @Test
     void startingAtBatchKEqualsSkippingK() {
-        Dataset d = points(95); // 9 full batches of 10, last 5 dropped
+        ArrayDataset d = points(95); // 9 full batches of 10, last 5 dropped
         try (BatchLoader a = new BatchLoader(d, 10, 11, 0, 3); BatchLoader b = new BatchLoader(d, 10, 11, 13, 3)) {
             for (int i = 0; i < 13; i++) {
                 a.next();

@@ -39,7 +39,7 @@ class ColourDataTest {
         Path dir = Files.createDirectories(tmp.resolve("cifar10").resolve(Cifar10.SUBDIR));
         Files.write(dir.resolve("data_batch_1.bin"), records(3, 0));
         Files.write(dir.resolve("data_batch_2.bin"), records(2, 3));
-        Dataset d = Cifar10.loadTrain(tmp.resolve("cifar10").toString(), 0);
+        ArrayDataset d = Cifar10.loadTrain(tmp.resolve("cifar10").toString(), 0);
         assertThat(d.size()).isEqualTo(5);
         assertThat(d.sampleShape()).containsExactly(3, 32, 32);
         assertThat(d.labels()).containsExactly(0, 1, 2, 3, 4);
@@ -89,7 +89,7 @@ class ColourDataTest {
         Files.writeString(dir.resolve("notes.txt"), "ignored");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream old = System.err;
-        Dataset d;
+        ArrayDataset d;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             d = ImageFolder.load(dir.toString(), 32, 0);

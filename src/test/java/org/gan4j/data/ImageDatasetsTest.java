@@ -16,7 +16,7 @@ class ImageDatasetsTest {
     @Test
     void loadsScaledImagesWithLabels() throws Exception {
         Path dir = TestData.mnistDir(tmp);
-        Dataset d = ImageDatasets.loadTrain(Choices.Dataset.MNIST, dir.toString(), 300);
+        ArrayDataset d = ImageDatasets.loadTrain(Choices.Dataset.MNIST, dir.toString(), 300);
         assertThat(d.size()).isEqualTo(300);
         assertThat(d.sampleShape()).containsExactly(1, 28, 28);
         assertThat(d.classes()).isEqualTo(10);

@@ -14,8 +14,8 @@ class StackedMnistTest {
             labels[i] = i % 10;
             java.util.Arrays.fill(v, i * 784, (i + 1) * 784, i); // image i is the constant i
         }
-        Dataset mnist = new Dataset("mnist", v, new long[] {1, 28, 28}, labels, 10);
-        Dataset s = StackedMnist.build(mnist, 500, 7);
+        ArrayDataset mnist = new ArrayDataset("mnist", v, new long[] {1, 28, 28}, labels, 10);
+        ArrayDataset s = StackedMnist.build(mnist, 500, 7);
         assertThat(s.sampleShape()).containsExactly(3, 28, 28);
         assertThat(s.size()).isEqualTo(500);
         java.util.Set<Integer> modes = new java.util.HashSet<>();

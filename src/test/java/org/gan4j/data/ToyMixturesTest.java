@@ -20,7 +20,7 @@ class ToyMixturesTest {
 
     @Test
     void gridSamplesStayNearTheirMeansWithTheProtocolStd() {
-        Dataset d = ToyMixtures.grid25(20000, 3);
+        ArrayDataset d = ToyMixtures.grid25(20000, 3);
         double[][] m = ToyMixtures.gridMeans();
         double sq = 0;
         int[] counts = new int[25];

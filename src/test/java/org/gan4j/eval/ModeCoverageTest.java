@@ -3,6 +3,7 @@ package org.gan4j.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import org.gan4j.data.ArrayDataset;
 import org.gan4j.data.Dataset;
 import org.gan4j.data.ToyMixtures;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ModeCoverageTest {
     @Test
     void realMixtureCoversEveryModeUniformly() {
-        Dataset d = ToyMixtures.ring8(2500, 9);
+        ArrayDataset d = ToyMixtures.ring8(2500, 9);
         ModeCoverage m = ModeCoverage.of(d.values(), ToyMixtures.ringMeans(), ToyMixtures.RING_STD);
         assertThat(m.modesCovered()).isEqualTo(8);
         assertThat(m.highQualityShare()).isGreaterThan(0.98);

@@ -49,10 +49,10 @@ class DevicesTest {
         String before = System.getProperty(key);
         try {
             System.clearProperty(key);
-            Devices.preferGpuNatives(); // the test class path holds libtorch's CPU build only
+            Natives.preferGpuNatives(); // the test class path holds libtorch's CPU build only
             assertThat(System.getProperty(key)).isNull();
             System.setProperty(key, "-custom");
-            Devices.preferGpuNatives(); // a user's own choice stands
+            Natives.preferGpuNatives(); // a user's own choice stands
             assertThat(System.getProperty(key)).isEqualTo("-custom");
         } finally {
             if (before == null) {
