@@ -49,6 +49,7 @@ final class TrainCommand implements Callable<Integer> {
                         : ConfigLoader.fromYaml(dir.latest().toString(), ConfigLoader.toYaml(saved), withLayout);
                 List<String> diff = org.gan4j.train.ConfigDiff.changed(saved, cfg);
                 diff.remove("train.steps"); // extending a run is allowed
+                diff.remove("train.fast_paths"); // the same maths by another path
                 if (!diff.isEmpty()) {
                     throw new UserError("--resume " + resume + ": config differs from the run's in " + diff
                             + "; start a new run instead");

@@ -14,8 +14,11 @@ import org.gan4j.nn.Seeds;
  * Java heap, and with it resident memory, then stays flat).
  */
 public final class BatchLoader implements AutoCloseable {
-    /** One batch: {@code values} holds batchSize samples back to back; labels may be null. */
-    public record Batch(long index, float[] values, int[] labels) {
+    /**
+     * One batch: {@code values} holds batchSize samples back to back; labels and inputs (the
+     * examples' conditioning inputs, back to back) are null where the data has none.
+     */
+    public record Batch(long index, float[] values, int[] labels, float[] inputs) {
     }
 
     private final Dataset data;
@@ -76,6 +79,9 @@ public final class BatchLoader implements AutoCloseable {
         Batch old = free.poll();
         float[] values = old != null ? old.values() : new float[batchSize * sample];
         int[] labels = data.classes() == 0 ? null : old != null ? old.labels() : new int[batchSize];
+        long[] inShape = data.inputShape();
+        int in = inShape == null ? 0 : Math.toIntExact(Dataset.sizeOf(inShape));
+        float[] inputs = in == 0 ? null : old != null ? old.inputs() : new float[batchSize * in];
         int offset = (int) (index % batchesPerEpoch) * batchSize;
         for (int i = 0; i < batchSize; i++) {
             int src = order[offset + i];
@@ -83,8 +89,11 @@ public final class BatchLoader implements AutoCloseable {
             if (labels != null) {
                 labels[i] = data.label(src);
             }
+            if (inputs != null) {
+                data.input(src, inputs, i * in);
+            }
         }
-        return new Batch(index, values, labels);
+        return new Batch(index, values, labels, inputs);
     }
 
     /** The sample order of one epoch: a Fisher-Yates shuffle seeded by (seed, epoch). */

@@ -55,10 +55,7 @@ public final class ChannelPadding {
         return last ? p.contiguous(torch.MemoryFormat.ChannelsLast) : p;
     }
 
-    /**
-     * Output channels to add on the CPU (where {@link #on}) or under bf16 autocast on a GPU.
-     * Plain layers of an image's 1-4 channels without an input gradient are right as they are.
-     */
+    /** Output channels to add: on the CPU where {@link #on} or under bf16, on a GPU under bf16 below 16. */
     static long outputPad(Tensor x, long out) {
         boolean bf16 = torch.is_autocast_enabled(x.device().type());
         if (!x.is_cpu()) {
@@ -68,7 +65,10 @@ public final class ChannelPadding {
         return bf16 || on() ? outputBlockPad(out) : 0;
     }
 
-    /** Whether x is an image (1-4 channels, no input gradient) into a plain layer with a kernel over 1. */
+    /**
+     * Whether x is an image (1-4 channels, no input gradient) into a plain layer with a kernel
+     * over 1: such forwards are right without zero input channels.
+     */
     static boolean imageInput(Tensor x, long in, long k) {
         return !x.requires_grad() && in <= 4 && k > 1;
     }

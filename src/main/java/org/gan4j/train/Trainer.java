@@ -157,15 +157,21 @@ public final class Trainer implements AutoCloseable {
     /** The next real batch on the model's device. */
     private RealBatch nextBatch() {
         BatchLoader.Batch b = loader().next();
-        long[] shape = data.sampleShape();
+        Tensor x = Devices.onDevice(Tensors.fromFloats(b.values(), batchShape(data.sampleShape())), model.device());
+        Tensor y = model.d().classes() > 0 && b.labels() != null
+                ? Devices.onDevice(Tensors.fromInts(b.labels()), model.device()) : null;
+        Tensor in = b.inputs() == null ? null
+                : Devices.onDevice(Tensors.fromFloats(b.inputs(), batchShape(data.inputShape())), model.device());
+        loader.recycle(b);
+        return new RealBatch(x, y, in);
+    }
+
+    /** (batch size, shape...). */
+    private long[] batchShape(long[] shape) {
         long[] full = new long[shape.length + 1];
         full[0] = model.batchSize();
         System.arraycopy(shape, 0, full, 1, shape.length);
-        Tensor x = Devices.onDevice(Tensors.fromFloats(b.values(), full), model.device());
-        Tensor y = model.d().classes() > 0 && b.labels() != null
-                ? Devices.onDevice(Tensors.fromInts(b.labels()), model.device()) : null;
-        loader.recycle(b);
-        return new RealBatch(x, y, null);
+        return full;
     }
 
     /** The loader over this trainer's data, positioned at its current step (made on first use). */
