@@ -53,13 +53,12 @@ class ConvAccuracyTest {
                 x = last ? FastConv.channelsLastStrides(x) : x;
                 x.requires_grad_(inputGrad);
                 Float64Check.Errors e = Float64Check.of(conv, new Float64Check.Geometry(transposed, s, p, op), x, bf16);
-                double bar = bf16 ? 0.01 : 1e-4;
-                assertThat(e.output()).as(name + ": output").isLessThan(bar);
-                assertThat(e.inputGradient()).as(name + ": input gradient").isLessThan(bar);
-                // a weight of a few values sums thousands of bf16-rounded products: up to ~1% from
-                // the rounding of its inputs alone (seen with 1->3 1x1)
-                double weightBar = bf16 && conv.weight.numel() < 64 ? 0.02 : bar;
-                assertThat(e.weightGradient()).as(name + ": weight gradient").isLessThan(weightBar);
+                // each error as a share of its bound (see Float64Check): float32 element by element,
+                // bf16 on the mean; a wrong stride, tap or channel is off by the values themselves, 50
+                // or more times the bf16 bound
+                assertThat(e.output()).as(name + ": output").isLessThanOrEqualTo(1.0);
+                assertThat(e.inputGradient()).as(name + ": input gradient").isLessThanOrEqualTo(1.0);
+                assertThat(e.weightGradient()).as(name + ": weight gradient").isLessThanOrEqualTo(1.0);
             }
         }
     }
@@ -73,7 +72,7 @@ class ConvAccuracyTest {
                 Layers.Conv2d conv = Fast.kernels(true, Layers.conv2d(1, 48, 1, stride, 0));
                 Tensor x = FastConv.channelsLastStrides(torch.randn(16, 1, 14, 14));
                 Float64Check.Errors e = Float64Check.of(conv, Float64Check.Geometry.conv(stride, 0), x, true);
-                assertThat(e.output()).as("stride " + stride).isLessThan(0.01);
+                assertThat(e.output()).as("stride " + stride).isLessThanOrEqualTo(1.0);
             }
         }
     }

@@ -40,7 +40,9 @@ class SpaceToDepthConvTest {
             Tensor plain = torch.conv2d(x, conv.weight, new TensorOptional(conv.bias), new long[] {2, 2},
                     new long[] {2, 2}, new long[] {1, 1}, 1);
             Tensor viaLayer = conv.forward(x.clone().requires_grad_(true));
-            assertThat(SameMap.maxDiff(viaLayer, plain)).isLessThan(1e-4);
+            SameMap.outputWithin("the layer against libtorch's map in float64", viaLayer, x, conv.weight.detach(),
+                    conv.bias.detach(), (xx, w, b) -> torch.conv2d(xx, w, new TensorOptional(b), new long[] {2, 2},
+                            new long[] {2, 2}, new long[] {1, 1}, 1));
             assertThat(SameMap.maxDiff(conv.forward(x), plain)).as("no input gradient: libtorch's own").isZero();
         }
     }
@@ -62,7 +64,8 @@ class SpaceToDepthConvTest {
                     Tensor x = torch.randn(8, c[0], c[3], c[3]);
                     x = (last ? FastConv.channelsLastStrides(x) : x).requires_grad_(true);
                     double err = Float64Check.of(conv, Float64Check.Geometry.conv(c[4], c[2]), x, true).inputGradient();
-                    assertThat(err).as(java.util.Arrays.toString(c) + (last ? " NHWC" : " NCHW")).isLessThan(0.01);
+                    // a share of the bf16 bound (Float64Check); 5-17% off would be 5 to 17 times it
+                    assertThat(err).as(java.util.Arrays.toString(c) + (last ? " NHWC" : " NCHW")).isLessThanOrEqualTo(1.0);
                 }
             }
         }
@@ -88,7 +91,8 @@ class SpaceToDepthConvTest {
                         : Layers.conv2d(c[0], c[1], c[2], c[3], c[4]);
                 Tensor x = torch.randn(16, c[0], c[5], c[5]);
                 double err = Float64Check.of(conv, new Float64Check.Geometry(tr, c[3], c[4], 0), x, true).output();
-                assertThat(err).as(java.util.Arrays.toString(c)).isLessThan(0.01);
+                // a share of the bf16 bound (Float64Check); 1.4-15% off would be 1.4 to 15 times it
+                assertThat(err).as(java.util.Arrays.toString(c)).isLessThanOrEqualTo(1.0);
             }
         }
     }

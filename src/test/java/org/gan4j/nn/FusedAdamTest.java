@@ -11,6 +11,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.gan4j.Rounding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,33 @@ class FusedAdamTest {
         return d;
     }
 
+    /**
+     * How far two float32 Adam implementations may drift apart over steps at these learning
+     * rates, betas 0.5 and 0.999: each step is lr m^ / (sqrt(v^) + eps), at most
+     * lr (1 - b1) / sqrt(1 - b2) = 15.8 lr (Kingma & Ba 2015, §2.1), computed by each in at most 16
+     * float32 operations (u = 2^-24 of it each), then added to a weight of at most |p| (u |p|), on
+     * both sides. The drift feeds back through the next gradients at a relative 1e-7, ignored. A
+     * reset or missing step moves weights by ~lr, 10^4 times more.
+     */
+    private static double adamBound(double maxWeight, double... lrs) {
+        double r = (1 - 0.5) / Math.sqrt(1 - 0.999);
+        double bound = 0;
+        double moved = 0;
+        for (double lr : lrs) {
+            moved += lr * r;
+            bound += 2 * (16 * Rounding.U32 * lr * r + Rounding.U32 * (maxWeight + moved));
+        }
+        return bound;
+    }
+
+    private static double maxAbs(Tensor[] ps) {
+        double m = 0;
+        for (Tensor p : ps) {
+            m = Math.max(m, p.abs().max().item_double());
+        }
+        return m;
+    }
+
     private static Adam torchAdam(Tensor[] ps, double lr) {
         return new Adam(new TensorVector(ps), Optimizers.adamOptions(lr, 0.5, 0.999, 1e-8));
     }
@@ -83,7 +111,7 @@ class FusedAdamTest {
                 fused.setLr(0.01);
             }
         }
-        assertThat(maxDiff(a, b)).isLessThan(1e-6);
+        assertThat(maxDiff(a, b)).isLessThanOrEqualTo(adamBound(maxAbs(params(3)), 0.05, 0.05, 0.05, 0.05, 0.01, 0.01));
         // the parameters moved, and the bias (no gradient on odd steps) took 3 steps, not 6
         assertThat(maxDiff(a, params(3))).isGreaterThan(0.01);
         assertThat(fused.steps()).isEqualTo(6);
@@ -140,7 +168,8 @@ class FusedAdamTest {
                 stepBoth(ref2, a2, fused2, b2, s);
             }
             // a reset state would differ by far more: Adam's first step moves every weight by ~lr
-            assertThat(maxDiff(a2, b2)).as("written by %s", fusedWrites ? "FusedAdam" : "libtorch").isLessThan(1e-6);
+            assertThat(maxDiff(a2, b2)).as("written by %s", fusedWrites ? "FusedAdam" : "libtorch")
+                    .isLessThanOrEqualTo(adamBound(maxAbs(params(5)), 0.05, 0.05, 0.05, 0.05, 0.05));
         }
     }
 
