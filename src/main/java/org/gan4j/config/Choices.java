@@ -95,7 +95,7 @@ public final class Choices {
 
     /**
      * Class conditioning: none; G takes a label embedding beside z and D is a projection
-     * discriminator (Miyato & Koyama 2018) or has an auxiliary classifier (ACGAN, Odena 2017).
+     * discriminator (Miyato and Koyama 2018) or has an auxiliary classifier (ACGAN, Odena 2017).
      */
     public enum Conditioning {
         NONE, PROJECTION, ACGAN;

@@ -9,7 +9,7 @@ import org.gan4j.nn.Layers;
 
 /**
  * Class-conditional D over an unconditional architecture's features phi(x):
- * projection (Miyato & Koyama 2018, arXiv:1802.05637): logit = head(phi) + embed(y) . phi;
+ * projection (Miyato and Koyama 2018, arXiv:1802.05637): logit = head(phi) + embed(y) . phi;
  * ACGAN (Odena et al. 2017, arXiv:1610.09585): logit = head(phi), and class logits aux(phi)
  * trained with cross-entropy for real and fake samples.
  */

@@ -6,7 +6,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.gan4j.nn.Layers;
 
 /**
- * Class-conditional G (Mirza & Osindero 2014, arXiv:1411.1784): a learned embedding of the
+ * Class-conditional G (Mirza and Osindero 2014, arXiv:1411.1784): a learned embedding of the
  * label, small at first, is concatenated to z, and the unconditional architecture takes
  * (z, embedding).
  */

@@ -19,14 +19,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shipped configs trained 50 steps with the fast paths on and off: the same maths, so the
+ * The shipped configs (at batch 32, to keep this short) trained 50 steps with the fast paths on and off: the same maths, so the
  * weights agree up to float32 rounding carried through the run. Dropout is off here: each pass
  * draws its masks from its own stream of the step's seed, and the fast step splits the passes
  * differently (a pass per side, the G step's in halves), so with dropout the two paths draw other
  * (equally distributed) masks; under given masks the map is the same, which is what this checks.
  */
 @ExtendWith(TwoLibtorchThreads.class)
-class FastPathsAgreementTest {
+class FastPathsAgreementIT {
     @TempDir
     Path tmp;
 
@@ -68,7 +68,7 @@ class FastPathsAgreementTest {
             java.util.Map<Integer, double[][]> at = new java.util.TreeMap<>();
             while (t.step() < STEPS) {
                 t.stepOnce();
-                if (t.step() == 10 || t.step() == 25 || t.step() == STEPS) {
+                if (t.step() == STEPS) {
                     at.put((int) t.step(), new double[][] {flat(t.generator()), flat(t.discriminator())});
                 }
             }
@@ -78,7 +78,6 @@ class FastPathsAgreementTest {
 
     /** Each weight times 1 +- 2^-24, the sign from a seeded stream: a float32 rounding's worth. */
     private static void nudge(Net n) {
-        java.util.Random r = new java.util.Random(3);
         try (org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
             for (Tensor p : Params.of(n)) {
                 Tensor sign = org.bytedeco.pytorch.global.torch.randint(2, p.sizes().vec().get())
@@ -86,7 +85,6 @@ class FastPathsAgreementTest {
                 p.mul_(sign.mul(new org.bytedeco.pytorch.Scalar(Math.scalb(1.0, -24))).add(new org.bytedeco.pytorch.Scalar(1.0)));
             }
         }
-        r.nextInt();
     }
 
     /** ||a - b|| / ||b - start||: how far the two runs drifted apart, against how far training moved. */
@@ -105,23 +103,30 @@ class FastPathsAgreementTest {
         Path mnist = TestData.mnistDir(tmp);
         for (String name : List.of("toy-ring8", "dcgan-mnist", "best-mnist", "wgan-gp-mnist")) {
             ExperimentConfig c = ConfigLoader.load(Path.of("configs", name + ".yaml"),
-                    List.of("train.steps=50", "data.path=" + mnist, "data.limit=2000", "model.dropout=0"));
+                    List.of("train.steps=50", "data.path=" + mnist, "data.limit=2000", "model.dropout=0",
+                            "train.batch_size=32"));
             Run on = run(c, true, false);
             Run off = run(c, false, false);
             Run nudged = run(c, false, true);
             assertThat(on.g0()).as(name + ": the same initial G").isEqualTo(off.g0());
             assertThat(on.d0()).as(name + ": the same initial D").isEqualTo(off.d0());
-            for (int k : off.at().keySet()) {
-                System.err.printf("%s step %d: fast/plain G %.3e D %.3e | nudged/plain G %.3e D %.3e%n", name, k,
-                        drift(on.at().get(k)[0], off.at().get(k)[0], off.g0()), drift(on.at().get(k)[1], off.at().get(k)[1], off.d0()),
-                        drift(nudged.at().get(k)[0], off.at().get(k)[0], off.g0()), drift(nudged.at().get(k)[1], off.at().get(k)[1], off.d0()));
-            }
+            // GAN training is chaotic: one float32 rounding of the initial weights grows to 3-35%
+            // of the distance trained in 50 steps. The fast path's rounding differs from the plain
+            // one's at every step, by perturbations of that size; each later one has had fewer steps
+            // to grow, so together they stay within a small multiple of the first one's growth. A
+            // path computing another map (other dropout masks, a wrong gradient) lands at 5x and more.
+            double envG = drift(nudged.g(), off.g(), off.g0());
+            double envD = drift(nudged.d(), off.d(), off.d0());
             double dg = drift(on.g(), off.g(), off.g0());
             double dd = drift(on.d(), off.d(), off.d0());
-            assertThat(dg).as(name + ": G").isLessThan(BOUND);
-            assertThat(dd).as(name + ": D").isLessThan(BOUND);
+            System.err.printf("%s, %d steps: fast/plain G %.3e D %.3e; one rounding's growth G %.3e D %.3e%n", name,
+                    STEPS, dg, dd, envG, envD);
+            assertThat(envG).as(name + ": the nudge moved G's run").isPositive();
+            assertThat(dg).as(name + ": G, against one rounding's growth " + envG).isLessThanOrEqualTo(ENVELOPES * envG);
+            assertThat(dd).as(name + ": D, against one rounding's growth " + envD).isLessThanOrEqualTo(ENVELOPES * envD);
         }
     }
 
-    static final double BOUND = 10;
+    /** Multiples of one rounding's growth the two paths may drift apart (see the test). */
+    static final double ENVELOPES = 2;
 }
