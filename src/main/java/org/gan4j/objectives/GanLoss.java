@@ -1,9 +1,7 @@
 package org.gan4j.objectives;
 
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.gan4j.config.Choices.Loss;
-import org.gan4j.fast.SplitsBySample;
 
 /**
  * The adversarial part of an objective: two functions of the discriminator's outputs on real and
@@ -43,59 +41,19 @@ public interface GanLoss {
     /** The game; {@code labelSmoothing} applies to the two games on logits of a probability. */
     static GanLoss of(Loss loss, double labelSmoothing) {
         return switch (loss) {
-            case MINIMAX -> new PerLogit((r, f, red) -> MinimaxLoss.discriminator(r, f, labelSmoothing, red),
+            case MINIMAX -> new PerLogitLoss((r, f, red) -> MinimaxLoss.discriminator(r, f, labelSmoothing, red),
                     MinimaxLoss::generator, true);
-            case NON_SATURATING -> new PerLogit((r, f, red) -> NonSaturatingLoss.discriminator(r, f, labelSmoothing, red),
+            case NON_SATURATING -> new PerLogitLoss((r, f, red) -> NonSaturatingLoss.discriminator(r, f, labelSmoothing, red),
                     NonSaturatingLoss::generator, true);
-            case LEAST_SQUARES -> new PerLogit(LeastSquaresLoss::discriminator, LeastSquaresLoss::generator, true);
-            case WASSERSTEIN -> new PerLogit(WassersteinLoss::discriminator, WassersteinLoss::generator, false);
-            case HINGE -> new PerLogit(HingeLoss::discriminator, HingeLoss::generator, false);
+            case LEAST_SQUARES -> new PerLogitLoss(LeastSquaresLoss::discriminator, LeastSquaresLoss::generator, true);
+            case WASSERSTEIN -> new PerLogitLoss(WassersteinLoss::discriminator, WassersteinLoss::generator, false);
+            case HINGE -> new PerLogitLoss(HingeLoss::discriminator, HingeLoss::generator, false);
         };
     }
 
     /** Whether D's outputs are logits of a probability (else unbounded critic scores). */
     static boolean logits(Loss loss) {
         return loss != Loss.WASSERSTEIN && loss != Loss.HINGE;
-    }
-
-    /** A game that is a mean over real logits plus a mean over fake ones (every built-in one). */
-    final class PerLogit implements GanLoss, SplitsBySample {
-        private final DFunction d;
-        private final GFunction g;
-        private final boolean probability;
-
-        PerLogit(DFunction d, GFunction g, boolean probability) {
-            this.d = d;
-            this.g = g;
-            this.probability = probability;
-        }
-
-        @Override
-        public Tensor discriminator(Tensor real, Tensor fake) {
-            return d.apply(real, fake, Reduction.MEAN);
-        }
-
-        @Override
-        public Tensor generator(Tensor real, Tensor fake) {
-            return g.apply(fake, Reduction.MEAN);
-        }
-
-        @Override
-        public boolean logitsOfProbability() {
-            return probability;
-        }
-
-        @Override
-        public Tensor discriminatorShare(Tensor part, boolean real, long total) {
-            Tensor none = part.new_empty(new long[] {0});
-            Tensor sum = real ? d.apply(part, none, Reduction.SUM) : d.apply(none, part, Reduction.SUM);
-            return sum.div(new Scalar((double) total));
-        }
-
-        @Override
-        public Tensor generatorShare(Tensor part, long total) {
-            return g.apply(part, Reduction.SUM).div(new Scalar((double) total));
-        }
     }
 
     interface DFunction {
