@@ -8,7 +8,7 @@ import org.gan4j.nn.Params;
 
 /**
  * An exponential moving average of G's weights (Karras et al. 2018, arXiv:1710.10196;
- * Yazici et al. 2019, arXiv:1806.04498): theta_ema theta_ema <- decaylt;- decay theta_ema + (1 - decay) theta.
+ * Yazici et al. 2019, arXiv:1806.04498): theta_ema = decay theta_ema + (1 - decay) theta.
  * Before {@code start} the copy simply follows G. Buffers (BN statistics) are copied.
  */
 public final class Ema {
