@@ -255,6 +255,7 @@ final class BenchStep implements Callable<Integer> {
             System.err.printf(Locale.ROOT, "gan4j: the machine's sgemm rate moved %.0f%% during the steps; "
                     + "efficiency is uncertain, run again%n", 100 * d);
         }
+        trainer.close();
         return 0;
     }
 
@@ -362,8 +363,8 @@ final class BenchStep implements Callable<Integer> {
 
     /** Images per second the batch loader alone delivers (2,000 batches after 50 of warm-up). */
     static double loaderImagesPerS(Trainer trainer, ExperimentConfig cfg) {
-        {
-            BatchLoader loader = trainer.loader();
+        try (BatchLoader loader = new BatchLoader(trainer.data(), cfg.train().batchSize(), cfg.seed(), 0,
+                cfg.data().prefetch())) {
             for (int i = 0; i < 50; i++) {
                 loader.recycle(loader.next());
             }

@@ -46,7 +46,7 @@ public final class ForkedStep implements TrainStep {
         // a penalty differentiates D's graph again: its passes cannot be cut and run apart
         this.forkD = obj.discriminatorTerms().stream().allMatch(org.gan4j.objectives.Term::readsOutputsOnly);
         this.dShares = forkD && m.d().classes() == 0 && obj.discriminatorTerms().isEmpty() && sampleWise && split;
-        this.gHalves = forkD && m.nCritic() == 1 && m.batchSize() >= 2 && m.d().classes() == 0
+        this.gHalves = m.nCritic() == 1 && m.batchSize() >= 2 && m.d().classes() == 0
                 && obj.generatorTerms().isEmpty() && !obj.loss().generatorReadsReal() && sampleWise && split;
     }
 

@@ -51,11 +51,6 @@ public interface GanLoss {
         };
     }
 
-    /** Whether D's outputs are logits of a probability (else unbounded critic scores). */
-    static boolean logits(Loss loss) {
-        return loss != Loss.WASSERSTEIN && loss != Loss.HINGE;
-    }
-
     interface DFunction {
         Tensor apply(Tensor real, Tensor fake, Reduction r);
     }

@@ -131,17 +131,18 @@ public final class Experiment {
         MetricsListener metrics = new MetricsListener(dir.metrics());
         ProgressListener progress = new ProgressListener(c.name(), terminal, out);
         b.addListener(metrics).addListener(progress);
+        // at each interval and at the end: the score first, then the checkpoint that carries it, then samples
+        if (c.eval().every() > 0) {
+            b.addListener(new EvalListener(c, data, metrics, progress, dir.best()));
+        }
+        b.addListener(new CheckpointListener(dir.latest(), log.checkpointEvery()));
         if (c.data().dataset().isToy()) {
             b.addListener(SampleListener.toy(dir.samples(), log.sampleEvery(), c.name(),
                     c.data().dataset() == Choices.Dataset.RING8));
         } else {
             b.addListener(new SampleListener(dir.samples(), log.sampleEvery(), log.samples()));
         }
-        if (c.eval().every() > 0) {
-            b.addListener(new EvalListener(c, data, metrics, progress, dir.best()));
-        }
-        return b.addListener(new CheckpointListener(dir.latest(), log.checkpointEvery()))
-                .addListener(new PlotListener(dir.plots(), c.name(), metrics));
+        return b.addListener(new PlotListener(dir.plots(), c.name(), metrics));
     }
 
     private static String provenance(ExperimentConfig c) {

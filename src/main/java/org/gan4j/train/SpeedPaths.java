@@ -17,12 +17,6 @@ public interface SpeedPaths {
     /** A step with {@link PlainStep}'s maths that runs faster for {@code m} here, or null where none applies. */
     TrainStep step(GanModel m);
 
-    /** What {@link #step} chose for {@code m}, for reports (bench step). */
-    default String describe(GanModel m) {
-        TrainStep s = step(m);
-        return s == null ? "plain" : s.toString();
-    }
-
     SpeedPaths NONE = new SpeedPaths() {
         @Override
         public void prepare(Net model, boolean channelsLast) {
@@ -33,10 +27,6 @@ public interface SpeedPaths {
             return null;
         }
 
-        @Override
-        public String describe(GanModel m) {
-            return "plain (fast paths off)";
-        }
     };
 
     /** Whether the system property or environment leaves fast paths on (the default). */

@@ -65,6 +65,8 @@ public final class Trainer implements AutoCloseable {
     private final Map<String, String> settings;
     private BatchLoader loader;
     private boolean gBatchNormFrozen;
+    /** Whether the listeners have had their onFitStart. */
+    private boolean started;
     private long step;
 
     private Trainer(Builder b) {
@@ -95,7 +97,7 @@ public final class Trainer implements AutoCloseable {
             shadow.eval();
             ema = new Ema(g, shadow, b.emaDecay, b.emaStart);
         }
-        InputSource inputs = b.inputs != null ? b.inputs : InputSource.noise(g.zDim(), g.classes(), false);
+        InputSource inputs = b.inputs != null ? b.inputs : InputSource.noise(g.zDim(), d.classes(), false);
         this.model = new GanModel(g, d, Optimizers.forTraining(g, b.optimizerG, device),
                 Optimizers.forTraining(d, b.optimizerD, device), ema, b.objective, inputs, device,
                 b.precision == Precision.BF16, b.batchSize, b.nCritic, b.weightClip);
@@ -113,6 +115,7 @@ public final class Trainer implements AutoCloseable {
     /** Trains until the configured step count, with every listener's events. */
     public void fit() {
         listeners.forEach(l -> l.onFitStart(this));
+        started = true;
         long intervalStart = System.nanoTime();
         long intervalFrom = step;
         long runStart = System.nanoTime();
@@ -140,6 +143,10 @@ public final class Trainer implements AutoCloseable {
 
     /** One full training step (D steps and G step) with the listeners' per-step events, nothing logged. */
     public void stepOnce() {
+        if (!started) {
+            listeners.forEach(l -> l.onFitStart(this));
+            started = true;
+        }
         try (PointerScope scope = new PointerScope()) {
             runStep(false);
             step++;
