@@ -112,22 +112,7 @@ public final class ForkedStep implements TrainStep {
             m.optG().zeroGrad();
             torch.backward(new TensorVector(f), new TensorVector(gradFake), new BoolOptional(), false, new TensorVector());
         } else {
-            if (m.nCritic() > 1) {
-                in = m.inputs().draw(m.batchSize(), b, m.device());
-                fake = m.generate(in);
-            }
-            Discriminator.Output out = m.judge(fake, in.labels());
-            Discriminator.Output real = null;
-            if (obj.loss().generatorReadsReal()) {
-                try (NoGradGuard ng = new NoGradGuard()) {
-                    real = m.judge(b.x().detach(), b.labels());
-                }
-            }
-            lossG = obj.loss().generator(real == null ? null : real.logits(), out.logits());
-            Tensor totalG = PlainStep.withTerms(lossG, obj.generatorTerms(),
-                    new StepTensors(b.x().detach(), b.labels(), fake, in, real, out, m.g(), m.d()), gTerms);
-            m.optG().zeroGrad();
-            totalG.backward();
+            lossG = PlainStep.generatorBackward(m, b, in, fake, gTerms);
         }
         if (deferred) {
             grads.finish();

@@ -31,6 +31,11 @@ public interface Term {
     }
 
     static Term of(String name, java.util.function.Function<StepTensors, Tensor> value) {
+        return of(name, value, false);
+    }
+
+    /** A term named {@code name}; {@code outputsOnly}: see {@link #readsOutputsOnly}. */
+    static Term of(String name, java.util.function.Function<StepTensors, Tensor> value, boolean outputsOnly) {
         return new Term() {
             @Override
             public String name() {
@@ -40,6 +45,11 @@ public interface Term {
             @Override
             public Tensor value(StepTensors s) {
                 return value.apply(s);
+            }
+
+            @Override
+            public boolean readsOutputsOnly() {
+                return outputsOnly;
             }
         };
     }

@@ -69,22 +69,7 @@ public final class Terms {
     }
 
     private static Term outputsOnly(String name, Function<StepTensors, Tensor> value) {
-        return new Term() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Tensor value(StepTensors s) {
-                return value.apply(s);
-            }
-
-            @Override
-            public boolean readsOutputsOnly() {
-                return true;
-            }
-        };
+        return Term.of(name, value, true);
     }
 
     private static Tensor float32(Tensor t) {

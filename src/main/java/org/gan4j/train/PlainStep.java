@@ -36,6 +36,19 @@ public final class PlainStep implements TrainStep {
         }
         double gradD = diagnostics ? Params.gradNorm(m.d()) : 0;
         Params.requiresGrad(m.d(), false); // G's step needs D's input gradients only
+        Map<String, Tensor> gTerms = new LinkedHashMap<>();
+        Tensor lossG = generatorBackward(m, b, in, fake, gTerms);
+        double gradG = m.stepG(step, diagnostics);
+        return new StepResult(last.loss, last.terms, lossG, gTerms, last.dReal, last.dFake,
+                obj.loss().logitsOfProbability(), gradD, gradG);
+    }
+
+    /**
+     * G's loss and terms on {@code fake} (the D step's, or new ones where n_critic > 1), their
+     * gradients in G after zeroing; returns the adversarial loss, the terms' values into {@code gTerms}.
+     */
+    public static Tensor generatorBackward(GanModel m, RealBatch b, GenInput in, Tensor fake, Map<String, Tensor> gTerms) {
+        Objective obj = m.objective();
         if (m.nCritic() > 1) {
             in = m.inputs().draw(m.batchSize(), b, m.device());
             fake = m.generate(in);
@@ -48,14 +61,11 @@ public final class PlainStep implements TrainStep {
             }
         }
         Tensor lossG = obj.loss().generator(real == null ? null : real.logits(), out.logits());
-        Map<String, Tensor> gTerms = new LinkedHashMap<>();
         Tensor totalG = withTerms(lossG, obj.generatorTerms(),
                 new StepTensors(b.x().detach(), b.labels(), fake, in, real, out, m.g(), m.d()), gTerms);
         m.optG().zeroGrad();
         totalG.backward();
-        double gradG = m.stepG(step, diagnostics);
-        return new StepResult(last.loss, last.terms, lossG, gTerms, last.dReal, last.dFake,
-                obj.loss().logitsOfProbability(), gradD, gradG);
+        return lossG;
     }
 
     /** D's loss with its terms; its optimizer stepped. */
