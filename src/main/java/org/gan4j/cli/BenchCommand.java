@@ -2,6 +2,6 @@ package org.gan4j.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "bench", description = "Benchmarks that print figures.", subcommands = {BenchStep.class, BenchQuality.class, BenchModes.class, BenchStackedMnist.class})
+@Command(name = "bench", description = "Benchmarks that print figures.", subcommands = {BenchStep.class, BenchQuality.class, BenchQualityCurve.class, BenchModes.class, BenchStackedMnist.class})
 final class BenchCommand {
 }

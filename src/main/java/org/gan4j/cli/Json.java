@@ -12,6 +12,11 @@ final class Json {
     }
 
     static void print(Object report) throws JsonProcessingException {
-        System.out.println(PRETTY.writeValueAsString(report));
+        System.out.println(pretty(report));
+    }
+
+    /** The text {@link #print} prints, for a report also written to a file. */
+    static String pretty(Object report) throws JsonProcessingException {
+        return PRETTY.writeValueAsString(report);
     }
 }

@@ -2,10 +2,12 @@ package org.gan4j.train;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.gan4j.config.ExperimentConfig;
 import org.gan4j.data.Dataset;
 import org.gan4j.eval.Classifier;
+import org.gan4j.eval.DigitQuality;
 import org.gan4j.eval.Evaluation;
 import org.gan4j.eval.Metrics;
 import org.gan4j.models.Generator;
@@ -18,6 +20,8 @@ import org.gan4j.nn.Seeds;
  */
 final class TrainingEval {
     private static final int REFERENCE = 10_000;
+    /** The confident share's threshold: the foundation issue's p >= 0.9, bench quality's default. */
+    private static final double CONFIDENT = 0.9;
 
     private final Classifier classifier;
     private final Metrics.Reference reference;
@@ -46,9 +50,21 @@ final class TrainingEval {
         }
     }
 
-    /** Every metric of {@code g}'s samples (g must already be in eval mode). */
+    /**
+     * Every metric of {@code g}'s samples (g must already be in eval mode); with class logits also
+     * the {@link DigitQuality} of the same samples' probabilities: {@code confident_share},
+     * {@code confident_classes}, {@code confident_kl}.
+     */
     Map<String, Double> score(Generator g) {
         float[] fake = Sampler.draw(g, samples, seed);
-        return Evaluation.of(reference, Evaluation.Scored.of(classifier, fake, samples), classShare, seed);
+        Evaluation.Scored scored = Evaluation.Scored.of(classifier, fake, samples);
+        Map<String, Double> m = new LinkedHashMap<>(Evaluation.of(reference, scored, classShare, seed));
+        if (classifier.classes() > 0) {
+            DigitQuality q = DigitQuality.of(scored.probabilities(), samples, classifier.classes(), CONFIDENT);
+            m.put("confident_share", q.confidentShare());
+            m.put("confident_classes", (double) q.classesCovered());
+            m.put("confident_kl", q.klToUniform());
+        }
+        return m;
     }
 }

@@ -10,9 +10,10 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** PNG charts of a run: curves over steps, and 2-D sample scatters. */
+/** PNG charts of a run: curves over steps or seconds, and 2-D sample scatters. */
 public final class Plots {
     private Plots() {
     }
@@ -29,6 +30,30 @@ public final class Plots {
                         .setMarker(SeriesMarkers.NONE);
             }
         }
+        save(chart, file);
+    }
+
+    /**
+     * A series on the left axis beside a share in [0, 1] drawn as a percentage on a right axis
+     * fixed at 0-100 (FID and the confident share over seconds), so the share's trend reads at its
+     * true size; points marked, since a curve of a few scores reads better with them.
+     */
+    public static void withShare(Path file, String title, String xLabel, List<Double> x,
+                                 String left, List<Double> leftY, String share, List<Double> shareY) {
+        XYChart chart = new XYChartBuilder().width(900).height(500).title(title)
+                .xAxisTitle(xLabel).build();
+        chart.getStyler().setMarkerSize(6).setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        chart.getStyler().setYAxisMin(1, 0.0).setYAxisMax(1, 100.0);
+        if (!leftY.isEmpty()) {
+            chart.addSeries(left, x.subList(0, leftY.size()), leftY).setMarker(SeriesMarkers.CIRCLE);
+        }
+        if (!shareY.isEmpty()) {
+            List<Double> percent = shareY.stream().map(v -> 100 * v).toList();
+            chart.addSeries(share, x.subList(0, percent.size()), percent).setMarker(SeriesMarkers.DIAMOND)
+                    .setYAxisGroup(1);
+        }
+        chart.setYAxisGroupTitle(0, left);
+        chart.setYAxisGroupTitle(1, share);
         save(chart, file);
     }
 
