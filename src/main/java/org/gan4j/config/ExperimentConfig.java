@@ -20,8 +20,14 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
     /**
      * Where the images come from; {@code path} null means the standard search order.
      * {@code stackedSamples}: Stacked MNIST images drawn (three random digits each).
+     * {@code clusters}: K >= 2 replaces the labels by K k-means clusters of the images (0: off).
      */
-    public record Data(Dataset dataset, String path, int limit, int toySamples, int prefetch, int stackedSamples) {
+    public record Data(Dataset dataset, String path, int limit, int toySamples, int prefetch, int stackedSamples,
+                       int clusters) {
+        /** The labels a conditional model sees: the clusters where set, else the dataset's classes. */
+        public int classes() {
+            return clusters > 0 ? clusters : dataset.classes();
+        }
     }
 
     /**
@@ -80,6 +86,14 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
         positive("data.toy_samples", data.toySamples, false);
         positive("data.prefetch", data.prefetch, false);
         positive("data.stacked_samples", data.stackedSamples, false);
+        positive("data.clusters", data.clusters, true);
+        if (data.clusters == 1) {
+            throw new ConfigException("data.clusters: needs at least 2 clusters (0: off), got 1");
+        }
+        if (data.clusters > 1 && model.conditioning == Conditioning.NONE) {
+            throw new ConfigException("data.clusters: " + data.clusters
+                    + " gives labels for a conditional model; set model.conditioning (projection or acgan)");
+        }
         positive("model.z_dim", model.zDim, false);
         positive("model.width", model.width, false);
         positive("model.depth", model.depth, false);
@@ -101,7 +115,7 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
                     + train.batchSize);
         }
         if (model.conditioning != Conditioning.NONE) {
-            if (data.dataset.classes() == 0) {
+            if (data.classes() == 0) {
                 throw new ConfigException("model.conditioning: '" + model.conditioning + "' needs class labels, and data.dataset '"
                         + data.dataset + "' has none");
             }

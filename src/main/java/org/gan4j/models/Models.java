@@ -33,9 +33,10 @@ public final class Models {
         if (m.conditioning() == Conditioning.NONE) {
             return generator(m, ch);
         }
-        int k = c.data().dataset().classes();
+        int k = c.data().classes();
         Generator inner = generator(withZ(m, m.zDim() + ConditionalGenerator.EMBED), ch);
-        return new ConditionalGenerator(m.zDim(), k, inner);
+        Generator g = new ConditionalGenerator(m.zDim(), k, inner);
+        return c.data().clusters() > 0 ? new ClusterPrior(g) : g;
     }
 
     public static Discriminator discriminator(ExperimentConfig c) {
@@ -47,7 +48,7 @@ public final class Models {
         if (m.conditioning() == Conditioning.NONE) {
             return discriminator(m, ch);
         }
-        return new ConditionalDiscriminator(discriminator(m, ch), c.data().dataset().classes(), m.conditioning(),
+        return new ConditionalDiscriminator(discriminator(m, ch), c.data().classes(), m.conditioning(),
                 m.spectralNorm());
     }
 

@@ -59,6 +59,9 @@ public final class Experiment {
     /** The data, checked against the shape the model takes. */
     public static Dataset load(ExperimentConfig c) {
         Dataset data = Datasets.load(c);
+        if (c.data().clusters() > 0) {
+            data = org.gan4j.data.ClusteredDataset.of(data, c.data().clusters(), Seeds.mix(c.seed(), -5));
+        }
         long[] want = Models.sampleShape(c);
         if (!Arrays.equals(want, data.sampleShape())) {
             throw new UserError(data.name() + ": samples of shape " + Arrays.toString(data.sampleShape())
@@ -75,6 +78,12 @@ public final class Experiment {
         Devices.threads(t.threads()); // before libtorch's first op: its default count is read first
         Seeds.seedTorch(c.seed());
         Models.Pair pair = Models.build(c);
+        InputSource inputs = InputSource.noise(pair.g().zDim(), pair.d().classes(), o.modeSeeking() > 0);
+        if (data instanceof org.gan4j.data.ClusteredDataset cd && pair.g() instanceof org.gan4j.models.ClusterPrior p) {
+            // fakes take clusters as often as the reals have them, and samples follow the same shares
+            p.setShares(cd.shares());
+            inputs = InputSource.noise(pair.g().zDim(), cd.shares(), o.modeSeeking() > 0);
+        }
         Trainer.Builder b = Trainer.builder()
                 .setGenerator(pair.g())
                 .setDiscriminator(pair.d())
@@ -82,7 +91,7 @@ public final class Experiment {
                 .optObjective(objective(c))
                 .optOptimizerG(t.optimizerG())
                 .optOptimizerD(t.optimizerD())
-                .optInputs(InputSource.noise(pair.g().zDim(), pair.d().classes(), o.modeSeeking() > 0))
+                .optInputs(inputs)
                 .optBatchSize(t.batchSize())
                 .optNCritic(t.nCritic())
                 .optSteps(t.steps())

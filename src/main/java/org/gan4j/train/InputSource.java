@@ -36,6 +36,29 @@ public interface InputSource {
         };
     }
 
+    /**
+     * z (n, zDim) and labels drawn with probabilities {@code shares} (a cluster prior's), paired
+     * as in {@link #noise(int, int, boolean)} where {@code pairedLabels}.
+     */
+    static InputSource noise(int zDim, double[] shares, boolean pairedLabels) {
+        float[] w = new float[shares.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) shares[i];
+        }
+        return (n, real, device) -> {
+            Tensor z = Devices.onDevice(torch.randn(n, zDim), device);
+            Tensor p = org.gan4j.nn.Tensors.fromFloats(w, w.length);
+            Tensor y;
+            if (pairedLabels) {
+                Tensor half = torch.multinomial(p, n / 2, true, null);
+                y = torch.cat(new TensorVector(half, half));
+            } else {
+                y = torch.multinomial(p, n, true, null);
+            }
+            return new GenInput(z, Devices.onDevice(y, device), null);
+        };
+    }
+
     /** The real batch's conditioning input (image-to-image): G maps it to the target. */
     static InputSource fromBatch() {
         return (n, real, device) -> new GenInput(null, real.labels(), real.input());

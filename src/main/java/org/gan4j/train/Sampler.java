@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.gan4j.config.UserError;
 import org.gan4j.models.CategoricalLatent;
+import org.gan4j.models.ClusterPrior;
 import org.gan4j.models.Generator;
 import org.gan4j.models.Models;
 import org.gan4j.nn.Devices;
@@ -70,9 +71,9 @@ public final class Sampler {
         return out;
     }
 
-    /** Classes of a class-conditional G, components of a G with latent components, else 0. */
+    /** Classes of a class-conditional G, components of a G with latent components, clusters of a cluster prior, else 0. */
     public static int choices(Generator g) {
-        return g instanceof CategoricalLatent c ? c.components() : g.classes();
+        return g instanceof CategoricalLatent c ? c.components() : g instanceof ClusterPrior p ? p.clusters() : g.classes();
     }
 
     /**

@@ -41,9 +41,11 @@ final class TrainingEval {
         }
         this.reference = Evaluation.reference(Evaluation.Scored.of(classifier, ref, n));
         this.classShare = new double[classifier.classes()];
-        if (data.classes() > 0) {
+        // the classes the classifier reads are the dataset's own, not clusters the model was trained on
+        Dataset labelled = data instanceof org.gan4j.data.ClusteredDataset cd ? cd.base() : data;
+        if (labelled.classes() > 0) {
             for (int i = 0; i < n; i++) {
-                classShare[data.label(i)] += 1.0 / n;
+                classShare[labelled.label(i)] += 1.0 / n;
             }
         } else {
             Arrays.fill(classShare, 1.0 / classShare.length);
