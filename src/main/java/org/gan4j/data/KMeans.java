@@ -35,8 +35,12 @@ public final class KMeans {
             Tensor centres = seeds(x, k, new SplittableRandom(seed));
             int[] a = nearest(x, centres);
             for (int it = 0; it < MAX_ITERATIONS; it++) {
-                centres = means(x, a, centres);
-                int[] next = nearest(x, centres);
+                int[] next;
+                try (PointerScope inner = new PointerScope()) {
+                    Tensor moved = means(x, a, centres);
+                    centres.copy_(moved);
+                    next = nearest(x, centres);
+                }
                 if (java.util.Arrays.equals(next, a)) {
                     break;
                 }
@@ -72,7 +76,10 @@ public final class KMeans {
                 // walk the cumulative sum to the drawn mass
             }
             picked[j] = i;
-            double[] di = squaredDistances(x, x.select(0, i));
+            double[] di;
+            try (PointerScope inner = new PointerScope()) {
+                di = squaredDistances(x, x.select(0, i));
+            }
             for (int m = 0; m < n; m++) {
                 d2[m] = Math.min(d2[m], di[m]);
             }
