@@ -20,7 +20,7 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
     /**
      * Where the images come from; {@code path} null means the standard search order.
      * {@code stackedSamples}: Stacked MNIST images drawn (three random digits each).
-     * {@code clusters}: K >= 2 replaces the labels by K k-means clusters of the images (0: off).
+     * {@code clusters}: K of 2 or more replaces the labels by K k-means clusters of the images (0: off).
      */
     public record Data(Dataset dataset, String path, int limit, int toySamples, int prefetch, int stackedSamples,
                        int clusters) {
