@@ -25,9 +25,10 @@ import org.gan4j.train.TrainStep;
 /**
  * {@link PlainStep}'s maths with the CPU's two libtorch threads used side by side ({@link
  * TeamFork}): D's real and fake passes run at once, each back-propagating on its own; where D
- * judges each sample alone ({@link SampleWise}), reads no labels and its loss has a share per
- * logit ({@link SplitsBySample}), each pass takes its own share of the loss with no barrier for
- * the other's logits, and the G step's D pass runs as two halves. G's forward runs with its
+ * judges each sample alone ({@link SampleWise}, a projection D's label included) and its loss
+ * has a share per logit ({@link SplitsBySample}), each pass takes its own share of the loss with
+ * no barrier for the other's logits, and the G step's D pass runs as two halves, each with its
+ * samples' labels. G's forward runs with its
  * model's {@link DeferredGrads} open, so its first dense layer splits over both threads and, under
  * bf16, wide convolutions take their weight gradients as forward convolutions. Gradients from
  * passes are summed in a fixed order, so a run repeats bitwise.
@@ -45,8 +46,8 @@ public final class ForkedStep implements TrainStep {
         this.grads = m.nCritic() == 1 ? grads : null;
         // a penalty differentiates D's graph again: its passes cannot be cut and run apart
         this.forkD = obj.discriminatorTerms().stream().allMatch(org.gan4j.objectives.Term::readsOutputsOnly);
-        this.dShares = forkD && m.d().classes() == 0 && obj.discriminatorTerms().isEmpty() && sampleWise && split;
-        this.gHalves = m.nCritic() == 1 && m.batchSize() >= 2 && m.d().classes() == 0
+        this.dShares = forkD && obj.discriminatorTerms().isEmpty() && sampleWise && split;
+        this.gHalves = m.nCritic() == 1 && m.batchSize() >= 2
                 && obj.generatorTerms().isEmpty() && !obj.loss().generatorReadsReal() && sampleWise && split;
     }
 
@@ -92,7 +93,7 @@ public final class ForkedStep implements TrainStep {
             } else {
                 fake = m.generateNoGrad(in);
             }
-            l = dShares ? dStepAsShares(m, b.x(), fake.detach(), bf16) : dStep(m, b, in, fake.detach(), bf16);
+            l = dShares ? dStepAsShares(m, b, in, fake.detach(), bf16) : dStep(m, b, in, fake.detach(), bf16);
             m.stepD();
         }
         double gradD = diagnostics ? Params.gradNorm(m.d()) : 0;
@@ -103,10 +104,12 @@ public final class ForkedStep implements TrainStep {
             // D's pass over the fakes as two halves side by side, each finding its share of the
             // loss's gradient at G's output; the two meet there
             Tensor[] parts = halves(fake);
+            Tensor[] labels = in.labels() == null ? new Tensor[2] : halves(in.labels());
             long batch = m.batchSize();
             Tensor f = fake;
             List<Share> shares = TeamFork.both(TeamFork.key("g-step", bf16, parts),
-                    () -> gShare(m, parts[0], batch, bf16), () -> gShare(m, parts[1], batch, bf16), Share::pointers);
+                    () -> gShare(m, parts[0], labels[0], batch, bf16), () -> gShare(m, parts[1], labels[1], batch, bf16),
+                    Share::pointers);
             lossG = shares.get(0).loss().add(shares.get(1).loss());
             Tensor gradFake = torch.cat(new TensorVector(shares.get(0).grads()[0], shares.get(1).grads()[0]));
             m.optG().zeroGrad();
@@ -132,11 +135,13 @@ public final class ForkedStep implements TrainStep {
      * the other's logits. Four half-batch passes claimed as the threads freed up were slower:
      * per-pass costs (oneDNN's weight reorders, the head's packing, dispatch) count twice.
      */
-    private static DLosses dStepAsShares(GanModel m, Tensor real, Tensor fake, boolean bf16) {
+    private static DLosses dStepAsShares(GanModel m, RealBatch b, GenInput in, Tensor fake, boolean bf16) {
         Tensor[] params = Params.of(m.d());
         SplitsBySample loss = (SplitsBySample) m.objective().loss();
+        Tensor real = b.x();
         List<Share> shares = TeamFork.both(TeamFork.key("d-step", bf16, real, fake),
-                () -> dShare(m, loss, real, true, params), () -> dShare(m, loss, fake, false, params), Share::pointers);
+                () -> dShare(m, loss, real, b.labels(), true, params),
+                () -> dShare(m, loss, fake, in.labels(), false, params), Share::pointers);
         m.optD().zeroGrad();
         addInOrder(params, shares.stream().map(Share::grads).toList());
         Tensor total = shares.get(0).loss().add(shares.get(1).loss()); // real, then fake: a fixed order
@@ -187,28 +192,28 @@ public final class ForkedStep implements TrainStep {
         }
     }
 
-    /** D's pass over one side of the D step's batch: that side's share of the loss and its gradients. */
-    private static Share dShare(GanModel m, SplitsBySample loss, Tensor x, boolean real, Tensor[] params) {
-        Tensor logits = m.judge(x, null).logits();
+    /** D's pass over one side of the D step's batch (of classes y, or null): that side's share of the loss and its gradients. */
+    private static Share dShare(GanModel m, SplitsBySample loss, Tensor x, Tensor y, boolean real, Tensor[] params) {
+        Tensor logits = m.judge(x, y).logits();
         Tensor share = loss.discriminatorShare(logits, real, logits.numel());
         return new Share(logits.detach(), share.detach(), gradients(share, params));
     }
 
     /**
-     * D's pass over part of the G step's {@code batch} fakes: the share's gradient at them; where
-     * D's first layer is a convolution of an image ({@link ConvFirst}), past that layer by its
-     * own product ({@link FastConv#inputGradient}).
+     * D's pass over part of the G step's {@code batch} fakes (of classes y, or null): the share's
+     * gradient at them; where D reads no labels and its first layer is a convolution of an image
+     * ({@link ConvFirst}), past that layer by its own product ({@link FastConv#inputGradient}).
      */
-    private static Share gShare(GanModel m, Tensor part, long batch, boolean bf16) {
+    private static Share gShare(GanModel m, Tensor part, Tensor y, long batch, boolean bf16) {
         SplitsBySample loss = (SplitsBySample) m.objective().loss();
-        Cut cut = bf16 ? null : judgeCut(m.d(), part.detach());
+        Cut cut = bf16 || y != null ? null : judgeCut(m.d(), part.detach());
         if (cut != null) {
             Tensor share = loss.generatorShare(cut.logits(), logitsFor(cut.logits(), part, batch));
             Tensor atCut = gradients(share, new Tensor[] {cut.leaf()})[0];
             return new Share(cut.logits().detach(), share.detach(), new Tensor[] {cut.inputGradient(atCut)});
         }
         Tensor x = part.detach().requires_grad_(true);
-        Tensor logits = m.judge(x, null).logits();
+        Tensor logits = m.judge(x, y).logits();
         Tensor share = loss.generatorShare(logits, logitsFor(logits, x, batch));
         return new Share(logits.detach(), share.detach(), gradients(share, new Tensor[] {x}));
     }

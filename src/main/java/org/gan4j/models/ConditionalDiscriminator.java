@@ -4,6 +4,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.gan4j.config.Choices.Conditioning;
+import org.gan4j.fast.SampleWise;
 import org.gan4j.nn.Init;
 import org.gan4j.nn.Layers;
 
@@ -13,7 +14,7 @@ import org.gan4j.nn.Layers;
  * ACGAN (Odena et al. 2017, arXiv:1610.09585): logit = head(phi), and class logits aux(phi)
  * trained with cross-entropy for real and fake samples.
  */
-public final class ConditionalDiscriminator extends Discriminator {
+public final class ConditionalDiscriminator extends Discriminator implements SampleWise {
     private final Discriminator inner;
     private final Conditioning kind;
     private final int classes;
@@ -42,6 +43,12 @@ public final class ConditionalDiscriminator extends Discriminator {
     @Override
     public int classes() {
         return classes;
+    }
+
+    /** A projection adds a per-sample term of the sample's own label; ACGAN's class logits take a loss of their own. */
+    @Override
+    public boolean samplesIndependent() {
+        return kind == Conditioning.PROJECTION && inner instanceof SampleWise s && s.samplesIndependent();
     }
 
     /** Judges x as spread evenly over the classes (sample i of class i mod classes). */

@@ -58,6 +58,9 @@ class FastPathsAgreementIT {
         try (Trainer t = Experiment.detached(with)) {
             if (!fast) {
                 assertThat(t.fastStep()).as("the plain step without fast paths").isFalse();
+            } else if (c.model().conditioning() == org.gan4j.config.Choices.Conditioning.PROJECTION) {
+                // a projection D judges each sample by its own label: its passes split with their labels
+                assertThat(t.speedPaths()).as(c.name()).contains("as shares true").contains("in halves true");
             }
             double[] g0 = flat(t.generator());
             double[] d0 = flat(t.discriminator());
