@@ -16,17 +16,33 @@ import org.gan4j.config.Choices.Precision;
  */
 public record ExperimentConfig(String name, long seed, DeviceKind device, Data data, Model model,
                                Objective objective, Train train, Log log, Eval eval) {
+    /** The most labels {@code data.cluster_channels} may make: each is an embedding row in G and D. */
+    public static final int MAX_CLUSTER_LABELS = 10_000;
 
     /**
      * Where the images come from; {@code path} null means the standard search order.
      * {@code stackedSamples}: Stacked MNIST images drawn (three random digits each).
-     * {@code clusters}: K of 2 or more replaces the labels by K k-means clusters of the images (0: off).
+     * {@code clusters}: K of 2 or more replaces the labels by K k-means clusters of the images (0: off);
+     * {@code clusterChannels}: each colour channel clustered apart, a label the tuple of its
+     * channels' clusters (K to the power of the channels).
      */
     public record Data(Dataset dataset, String path, int limit, int toySamples, int prefetch, int stackedSamples,
-                       int clusters) {
+                       int clusters, boolean clusterChannels) {
         /** The labels a conditional model sees: the clusters where set, else the dataset's classes. */
         public int classes() {
-            return clusters > 0 ? clusters : dataset.classes();
+            return clusters == 0 ? dataset.classes() : clusterChannels ? tuples(clusters, dataset.channels()) : clusters;
+        }
+
+        /** k to the power c: the labels of c channels of k clusters each. */
+        public static int tuples(int k, int c) {
+            long n = 1;
+            for (int i = 0; i < c; i++) {
+                n *= k;
+                if (n > MAX_CLUSTER_LABELS) {
+                    return MAX_CLUSTER_LABELS + 1;
+                }
+            }
+            return (int) n;
         }
     }
 
@@ -87,6 +103,17 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
         positive("data.prefetch", data.prefetch, false);
         positive("data.stacked_samples", data.stackedSamples, false);
         positive("data.clusters", data.clusters, true);
+        if (data.clusterChannels && data.clusters == 0) {
+            throw new ConfigException("data.cluster_channels: needs data.clusters (K >= 2 per channel)");
+        }
+        if (data.clusterChannels && data.dataset.channels() == 0) {
+            throw new ConfigException("data.cluster_channels: " + Choices.spell(data.dataset)
+                    + " has points, not images with channels");
+        }
+        if (data.clusterChannels && data.classes() > MAX_CLUSTER_LABELS) {
+            throw new ConfigException("data.cluster_channels: " + data.clusters + " clusters on each of "
+                    + data.dataset.channels() + " channels make over " + MAX_CLUSTER_LABELS + " labels; use fewer clusters");
+        }
         if (data.clusters == 1) {
             throw new ConfigException("data.clusters: needs at least 2 clusters (0: off), got 1");
         }

@@ -1,6 +1,8 @@
 package org.gan4j.nn;
 
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -497,6 +499,7 @@ public final class Layers {
         private final Tensor runningMean;
         private final Tensor runningVar;
         private boolean frozen;
+        private double momentum = 0.1;
 
         BatchNorm(long features) {
             weight = param("weight", torch.ones(features));
@@ -509,8 +512,45 @@ public final class Layers {
         public Tensor forward(Tensor x) {
             return torch.batch_norm(x, new TensorOptional(weight), new TensorOptional(bias),
                     new TensorOptional(runningMean), new TensorOptional(runningVar),
-                    is_training() && !frozen, 0.1, 1e-5, false);
+                    is_training() && !frozen, momentum, 1e-5, false);
         }
+    }
+
+    /**
+     * Each (unfrozen) batch norm's running statistics set anew to the plain average of its batch
+     * statistics over {@code batches} runs of {@code forward} in training mode, without gradients:
+     * for weights that never trained with the statistics they hold, such as an EMA copy of G
+     * (standing statistics, Brock et al. 2019, arXiv:1809.11096).
+     */
+    public static void recomputeBatchNorm(Net net, int batches, Runnable forward) {
+        List<BatchNorm> norms = new ArrayList<>();
+        collectBatchNorms(net, norms);
+        norms.removeIf(b -> b.frozen);
+        if (norms.isEmpty()) {
+            return;
+        }
+        boolean training = net.is_training();
+        net.train(true);
+        try (NoGradGuard ng = new NoGradGuard()) {
+            for (int k = 1; k <= batches; k++) {
+                for (BatchNorm b : norms) {
+                    b.momentum = 1.0 / k; // the k-th batch weighs 1/k: a running plain average
+                }
+                forward.run();
+            }
+        } finally {
+            for (BatchNorm b : norms) {
+                b.momentum = 0.1;
+            }
+            net.train(training);
+        }
+    }
+
+    private static void collectBatchNorms(Net net, List<BatchNorm> into) {
+        if (net instanceof BatchNorm b) {
+            into.add(b);
+        }
+        net.subnets().forEach(n -> collectBatchNorms(n, into));
     }
 
     /**

@@ -60,7 +60,9 @@ public final class Experiment {
     public static Dataset load(ExperimentConfig c) {
         Dataset data = Datasets.load(c);
         if (c.data().clusters() > 0) {
-            data = org.gan4j.data.ClusteredDataset.of(data, c.data().clusters(), Seeds.mix(c.seed(), -5));
+            long seed = Seeds.mix(c.seed(), -5);
+            data = c.data().clusterChannels() ? org.gan4j.data.ClusteredDataset.ofChannels(data, c.data().clusters(), seed)
+                    : org.gan4j.data.ClusteredDataset.of(data, c.data().clusters(), seed);
         }
         long[] want = Models.sampleShape(c);
         if (!Arrays.equals(want, data.sampleShape())) {

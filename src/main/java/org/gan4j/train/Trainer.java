@@ -202,7 +202,7 @@ public final class Trainer implements AutoCloseable {
         }
         Ema ema = model.ema();
         step = Checkpoint.load(checkpoint, model.g(), model.d(), model.optG(), model.optD(),
-                ema == null ? null : ema.generator()).step();
+                ema == null ? null : ema.shadow()).step();
         if (loader != null) {
             loader.close();
             loader = null;

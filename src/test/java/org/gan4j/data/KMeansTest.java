@@ -77,4 +77,41 @@ class KMeansTest {
         assertThat(a).containsExactly(b);
         assertThat(c.label(0)).isEqualTo(c.label(299)).isNotEqualTo(c.label(300));
     }
+
+    /** Images (2, 2, 2) whose channels each light one of three pixels, drawn independently, with noise of std 0.01. */
+    @Test
+    void clustersPerChannelLabelTheTupleOfTheChannelsPatterns() {
+        Random r = new Random(3);
+        int n = 900;
+        int[][] pattern = new int[n][2];
+        float[] v = new float[8 * n];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < 2; ch++) {
+                pattern[i][ch] = r.nextInt(3);
+                for (int j = 0; j < 4; j++) {
+                    v[8 * i + 4 * ch + j] = (float) ((j == pattern[i][ch] ? 1 : 0) + 0.01 * r.nextGaussian());
+                }
+            }
+        }
+        ArrayDataset d = new ArrayDataset("two-channel", v, new long[] {2, 2, 2}, null, 0);
+        ClusteredDataset c = ClusteredDataset.ofChannels(d, 3, 5);
+        assertThat(c.classes()).isEqualTo(9);
+        // each channel's clusters are its patterns; the label is first * 3 + second, so a label's
+        // first digit follows the first channel's pattern alone and the second the second's
+        Map<Integer, Integer> pairOf = new HashMap<>();
+        Map<Integer, Integer> firstOf = new HashMap<>();
+        Map<Integer, Integer> secondOf = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            int label = c.label(i);
+            int[] p = pattern[i];
+            assertThat(label).isBetween(0, 8);
+            assertThat(pairOf.computeIfAbsent(label, x -> 3 * p[0] + p[1])).isEqualTo(3 * p[0] + p[1]);
+            assertThat(firstOf.computeIfAbsent(label / 3, x -> p[0])).isEqualTo(p[0]);
+            assertThat(secondOf.computeIfAbsent(label % 3, x -> p[1])).isEqualTo(p[1]);
+        }
+        assertThat(pairOf).hasSize(9);
+        assertThat(pairOf.values()).doesNotHaveDuplicates();
+        assertThatThrownBy(() -> ClusteredDataset.ofChannels(blobs(), 2, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("blobs: clusters per channel need images (C, H, W)");
+    }
 }

@@ -64,5 +64,15 @@ class ClusteredRunTest {
                 .hasMessage("t: data.clusters: needs at least 2 clusters (0: off), got 1");
         assertThatThrownBy(() -> clustered("data.clusters=-3")).isInstanceOf(ConfigException.class)
                 .hasMessage("t: data.clusters: must be >= 0, got -3");
+        assertThatThrownBy(() -> clustered("data.cluster_channels=true")).isInstanceOf(ConfigException.class)
+                .hasMessage("t: data.cluster_channels: ring8 has points, not images with channels");
+        assertThatThrownBy(() -> clustered("data.clusters=0", "data.cluster_channels=true")).isInstanceOf(ConfigException.class)
+                .hasMessage("t: data.cluster_channels: needs data.clusters (K >= 2 per channel)");
+        // 22^3 = 10,648 labels, over the 10,000 embedding rows allowed
+        assertThatThrownBy(() -> clustered("data.dataset=stacked-mnist", "model.architecture=dcgan28", "data.clusters=22",
+                "data.cluster_channels=true")).isInstanceOf(ConfigException.class)
+                .hasMessage("t: data.cluster_channels: 22 clusters on each of 3 channels make over 10000 labels; use fewer clusters");
+        assertThat(clustered("data.dataset=stacked-mnist", "model.architecture=dcgan28", "data.clusters=21",
+                "data.cluster_channels=true").data().classes()).isEqualTo(21 * 21 * 21);
     }
 }
