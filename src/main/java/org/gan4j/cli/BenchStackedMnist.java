@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.gan4j.data.ArrayDataset;
 import org.gan4j.config.ConfigLoader;
@@ -76,7 +77,7 @@ final class BenchStackedMnist implements Callable<Integer> {
     public Integer call() throws Exception {
         for (String v : variants) {
             if (!VARIANTS.containsKey(v)) {
-                throw new UserError("--variants: unknown variant '" + v + "' (known: " + String.join(", ", new java.util.TreeSet<>(VARIANTS.keySet())) + ")");
+                throw new UserError("--variants: unknown variant '" + v + "' (known: " + String.join(", ", new TreeSet<>(VARIANTS.keySet())) + ")");
             }
         }
         if (samples <= 0 || steps <= 0) {

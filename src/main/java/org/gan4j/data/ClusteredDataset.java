@@ -1,5 +1,8 @@
 package org.gan4j.data;
 
+import java.util.Arrays;
+import org.gan4j.nn.Seeds;
+
 /**
  * A dataset whose labels are k-means clusters of its images instead of its own classes: the
  * pseudo-labels on which a class-conditional GAN learns an unconditional distribution
@@ -32,13 +35,13 @@ public final class ClusteredDataset implements Dataset {
         long[] shape = base.sampleShape();
         if (shape.length != 3) {
             throw new IllegalArgumentException(base.name() + ": clusters per channel need images (C, H, W), got "
-                    + java.util.Arrays.toString(shape));
+                    + Arrays.toString(shape));
         }
         int channels = (int) shape[0];
         int[] tuple = new int[base.size()];
         int labels = 1;
         for (int c = 0; c < channels; c++) {
-            int[] a = KMeans.assign(new Channel(base, c), k, org.gan4j.nn.Seeds.mix(seed, c));
+            int[] a = KMeans.assign(new Channel(base, c), k, Seeds.mix(seed, c));
             for (int i = 0; i < tuple.length; i++) {
                 tuple[i] = tuple[i] * k + a[i];
             }

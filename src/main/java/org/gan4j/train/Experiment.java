@@ -9,8 +9,10 @@ import org.gan4j.config.Choices;
 import org.gan4j.config.ConfigLoader;
 import org.gan4j.config.ExperimentConfig;
 import org.gan4j.config.UserError;
+import org.gan4j.data.ClusteredDataset;
 import org.gan4j.data.Dataset;
 import org.gan4j.data.Datasets;
+import org.gan4j.models.ClusterPrior;
 import org.gan4j.models.Models;
 import org.gan4j.nn.Devices;
 import org.gan4j.nn.Seeds;
@@ -61,8 +63,8 @@ public final class Experiment {
         Dataset data = Datasets.load(c);
         if (c.data().clusters() > 0) {
             long seed = Seeds.mix(c.seed(), -5);
-            data = c.data().clusterChannels() ? org.gan4j.data.ClusteredDataset.ofChannels(data, c.data().clusters(), seed)
-                    : org.gan4j.data.ClusteredDataset.of(data, c.data().clusters(), seed);
+            data = c.data().clusterChannels() ? ClusteredDataset.ofChannels(data, c.data().clusters(), seed)
+                    : ClusteredDataset.of(data, c.data().clusters(), seed);
         }
         long[] want = Models.sampleShape(c);
         if (!Arrays.equals(want, data.sampleShape())) {
@@ -81,7 +83,7 @@ public final class Experiment {
         Seeds.seedTorch(c.seed());
         Models.Pair pair = Models.build(c);
         InputSource inputs = InputSource.noise(pair.g().zDim(), pair.d().classes(), o.modeSeeking() > 0);
-        if (data instanceof org.gan4j.data.ClusteredDataset cd && pair.g() instanceof org.gan4j.models.ClusterPrior p) {
+        if (data instanceof ClusteredDataset cd && pair.g() instanceof ClusterPrior p) {
             // fakes take clusters as often as the reals have them, and samples follow the same shares
             p.setShares(cd.shares());
             inputs = InputSource.noise(pair.g().zDim(), cd.shares(), o.modeSeeking() > 0);
