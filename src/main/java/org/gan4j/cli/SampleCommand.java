@@ -49,6 +49,7 @@ final class SampleCommand implements Callable<Integer> {
             throw new UserError("--class and --class-grid: choose one");
         }
         Generator g = Sampler.load(checkpoint, raw);
+        fitsInMemory(g.sampleShape(), classGrid ? (long) n * Math.max(1, Sampler.choices(g)) : n);
         int cols = (int) Math.ceil(Math.sqrt(n));
         float[] v;
         if (classGrid) {
@@ -83,5 +84,22 @@ final class SampleCommand implements Callable<Integer> {
             System.out.println("wrote " + n + " samples to " + out + "/");
         }
         return 0;
+    }
+
+    /** Refuses up front a draw whose samples (and grid) would not fit this JVM's heap, with the figures. */
+    private void fitsInMemory(long[] shape, long count) {
+        long per = 4;
+        for (long d : shape) {
+            per *= d;
+        }
+        // the floats, and as much again for the grid image or the PNG being encoded
+        double need = 2.0 * per * count;
+        long have = Runtime.getRuntime().maxMemory();
+        long most = Math.min(Integer.MAX_VALUE / (per / 4), have / (2 * per));
+        if (count > most) {
+            throw new UserError(String.format(java.util.Locale.ROOT,
+                    "--n %d: %d samples of %s need %.1f GB in memory, and this JVM may use %.1f GB; at most %d at once",
+                    n, count, java.util.Arrays.toString(shape), need / 1e9, have / 1e9, most));
+        }
     }
 }

@@ -36,17 +36,15 @@ final class TrainCommand implements Callable<Integer> {
         RunDir dir;
         if (resume != null) {
             dir = new RunDir(resume);
-            if (!java.nio.file.Files.isRegularFile(dir.latest())) {
-                throw new UserError("--resume " + resume + ": no checkpoint at " + dir.latest());
-            }
-            ExperimentConfig saved = Checkpoint.header(dir.latest()).config(dir.latest().toString());
+            Path from = Experiment.intactCheckpoint(dir, System.err);
+            ExperimentConfig saved = Checkpoint.header(from).config(from.toString());
             ExperimentConfig cfg = saved;
             if (config != null || !overrides.isEmpty()) {
                 // the saved weights' layout wins: a run from before model.g_bn_bias keeps its biases
                 List<String> withLayout = new ArrayList<>(List.of("model.g_bn_bias=" + saved.model().gBnBias()));
                 withLayout.addAll(overrides);
                 cfg = config != null ? ConfigLoader.load(config, withLayout)
-                        : ConfigLoader.fromYaml(dir.latest().toString(), ConfigLoader.toYaml(saved), withLayout);
+                        : ConfigLoader.fromYaml(from.toString(), ConfigLoader.toYaml(saved), withLayout);
                 List<String> diff = org.gan4j.train.ConfigDiff.changed(saved, cfg);
                 diff.remove("train.steps"); // extending a run is allowed
                 diff.remove("train.fast_paths"); // the same maths by another path
@@ -55,7 +53,7 @@ final class TrainCommand implements Callable<Integer> {
                             + "; start a new run instead");
                 }
             }
-            trainer = Experiment.resume(dir, cfg, System.out, Progress.isTerminal());
+            trainer = Experiment.resume(dir, from, cfg, System.out, Progress.isTerminal());
             System.out.println("resuming " + dir.root() + " at step " + trainer.step());
         } else {
             if (config == null) {

@@ -82,11 +82,20 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
      */
     public record Train(int steps, int batchSize, int nCritic, Optimizer optimizerG,
                         Optimizer optimizerD, int threads, double emaDecay, int emaStart, double lrDecayStart,
-                        Precision precision, boolean channelsLast, double gBnFreeze, boolean fastPaths) {
+                        Precision precision, boolean channelsLast, double gBnFreeze, boolean fastPaths, Guard guard) {
+    }
+
+    /**
+     * The divergence guard (see org.gan4j.train.DivergenceGuard): each metrics row is checked
+     * for non-finite values, a gradient norm above {@code maxGradNorm} (0: off) and D pinned at
+     * 1/0 for {@code pinnedLogs} rows (0: off); a diverged run goes back to its last healthy row
+     * with both learning rates times {@code lrFactor}, at most {@code maxRollbacks} times.
+     */
+    public record Guard(boolean enabled, double lrFactor, int maxRollbacks, int pinnedLogs, double maxGradNorm) {
     }
 
     /** Intervals in steps; 0 switches an event off. */
-    public record Log(int every, int sampleEvery, int checkpointEvery, int samples) {
+    public record Log(int every, int sampleEvery, int checkpointEvery, int samples, int keepCheckpoints) {
     }
 
     /**
@@ -198,6 +207,15 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
         positive("log.sample_every", log.sampleEvery, true);
         positive("log.checkpoint_every", log.checkpointEvery, true);
         positive("log.samples", log.samples, false);
+        positive("log.keep_checkpoints", log.keepCheckpoints, false);
+        if (!(train.guard.lrFactor() > 0 && train.guard.lrFactor() <= 1)) {
+            throw new ConfigException("train.guard.lr_factor: must be in (0, 1], got " + train.guard.lrFactor());
+        }
+        positive("train.guard.max_rollbacks", train.guard.maxRollbacks(), true);
+        positive("train.guard.pinned_logs", train.guard.pinnedLogs(), true);
+        if (!(train.guard.maxGradNorm() >= 0) || Double.isInfinite(train.guard.maxGradNorm())) {
+            throw new ConfigException("train.guard.max_grad_norm: must be >= 0 (0: off), got " + train.guard.maxGradNorm());
+        }
         positive("eval.every", eval.every, true);
         if (eval.every > 0) {
             if (eval.samples < 2) {

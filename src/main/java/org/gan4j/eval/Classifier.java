@@ -281,11 +281,7 @@ public final class Classifier {
         OutputArchive a = new OutputArchive();
         net.save(a);
         a.write("classes", torch.full(new long[] {1}, new org.bytedeco.pytorch.Scalar(classes)));
-        try {
-            org.gan4j.nn.Archives.saveAtomically(a, file);
-        } catch (java.io.IOException e) {
-            throw new DataException(file + ": cannot write classifier (" + e.getMessage() + ")");
-        }
+        org.gan4j.nn.Archives.saveAtomically(a, file);
     }
 
     public static Classifier load(Path file) {

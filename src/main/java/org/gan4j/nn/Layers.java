@@ -564,6 +564,14 @@ public final class Layers {
         net.subnets().forEach(Layers::freezeBatchNorm);
     }
 
+    /** Undoes {@link #freezeBatchNorm}: batch statistics again (a run rolled back to before its freeze). */
+    public static void unfreezeBatchNorm(Net net) {
+        if (net instanceof BatchNorm b) {
+            b.frozen = false;
+        }
+        net.subnets().forEach(Layers::unfreezeBatchNorm);
+    }
+
     public static final class Embedding extends Net {
         public final Tensor weight;
 

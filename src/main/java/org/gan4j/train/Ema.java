@@ -51,6 +51,11 @@ public final class Ema {
         return shadow;
     }
 
+    /** Marks the average's statistics as not of its weights (after its weights were loaded anew). */
+    public void markStale() {
+        stale = true;
+    }
+
     /** The average as it is, for loading a checkpoint into. */
     public Generator shadow() {
         return shadow;

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.gan4j.config.Choices;
 import org.gan4j.config.ConfigLoader;
 import org.gan4j.config.ExperimentConfig;
@@ -41,16 +44,61 @@ public final class Experiment {
         return withListeners(builder(c, data), c, data, dir, out, terminal).build();
     }
 
-    /** Continues the run in {@code dir} from its latest checkpoint; a changed config is refused. */
+    /** Continues the run in {@code dir} from its newest intact checkpoint; damaged ones are named on {@code out}. */
     public static Trainer resume(RunDir dir, ExperimentConfig c, PrintStream out, boolean terminal) {
+        return resume(dir, intactCheckpoint(dir, out), c, out, terminal);
+    }
+
+    /** Continues the run in {@code dir} from {@code checkpoint} (see {@link #intactCheckpoint}); a changed config is refused. */
+    public static Trainer resume(RunDir dir, Path checkpoint, ExperimentConfig c, PrintStream out, boolean terminal) {
         Dataset data = load(c);
         Trainer t = withListeners(builder(c, data), c, data, dir, out, terminal).build();
         try {
-            return t.resumeFrom(dir.latest());
+            return t.resumeFrom(checkpoint);
         } catch (RuntimeException e) {
             t.close();
             throw e;
         }
+    }
+
+    /**
+     * The newest checkpoint of {@code dir} that reads back whole: latest.pt, else the step files
+     * newest first. Each damaged one is named on {@code err}; none intact ends in a {@link UserError}.
+     */
+    public static Path intactCheckpoint(RunDir dir, PrintStream err) {
+        List<Path> tried = new ArrayList<>();
+        String first = null;
+        for (Path p : dir.resumeCandidates()) {
+            if (sameAsOneOf(p, tried)) {
+                continue; // latest.pt is a link to the newest step file
+            }
+            tried.add(p);
+            try {
+                Checkpoint.open(p);
+                if (first != null) {
+                    err.println("gan4j: resuming from " + p + " instead");
+                }
+                return p;
+            } catch (UserError e) {
+                err.println("gan4j: " + e.getMessage());
+                first = first == null ? e.getMessage() : first;
+            }
+        }
+        throw new UserError(first != null ? dir.checkpoints() + ": no intact checkpoint to resume from"
+                : "--resume " + dir.root() + ": no checkpoint at " + dir.latest());
+    }
+
+    private static boolean sameAsOneOf(Path p, List<Path> others) {
+        for (Path o : others) {
+            try {
+                if (Files.isSameFile(p, o)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** A trainer with no run directory, for benchmarks: steps only, no files. */
@@ -109,6 +157,7 @@ public final class Experiment {
                 .optLrDecayStart(t.lrDecayStart())
                 .optGBatchNormFreeze(t.gBnFreeze())
                 .optLogEvery(c.log().every())
+                .optGuard(t.guard())
                 .optPrefetch(c.data().prefetch())
                 .optConfig(c);
         if (t.emaDecay() > 0) {
@@ -148,7 +197,7 @@ public final class Experiment {
         if (c.eval().every() > 0) {
             b.addListener(new EvalListener(c, data, metrics, progress, dir.best()));
         }
-        b.addListener(new CheckpointListener(dir.latest(), log.checkpointEvery()));
+        b.addListener(new CheckpointListener(dir, log.checkpointEvery(), log.keepCheckpoints()));
         if (c.data().dataset().isToy()) {
             b.addListener(SampleListener.toy(dir.samples(), log.sampleEvery(), c.name(),
                     c.data().dataset() == Choices.Dataset.RING8));

@@ -29,6 +29,11 @@ public final class MetricsListener implements TrainingListener, AutoCloseable {
         log.write(row);
     }
 
+    @Override
+    public void onRollback(Trainer t, Map<String, Object> row) {
+        log.write(row);
+    }
+
     public void write(Map<String, Object> row) {
         log.write(row);
     }

@@ -31,6 +31,12 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
         progress.step(t.step());
     }
 
+    @Override
+    public void onRollback(Trainer t, Map<String, Object> row) {
+        event(String.format(java.util.Locale.ROOT, "step %s: %s; rolled back to step %s, learning rates x%.3g (rollback %s)",
+                row.get("step"), row.get("reason"), row.get("to_step"), row.get("lr_scale"), row.get("rollbacks")));
+    }
+
     /** A one-off line (an evaluation's scores). */
     public void event(String msg) {
         if (progress != null) {

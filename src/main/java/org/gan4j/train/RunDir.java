@@ -3,6 +3,9 @@ package org.gan4j.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.gan4j.config.UserError;
 
@@ -27,6 +30,37 @@ public record RunDir(Path root) {
     public Path latest() {
         return checkpoints().resolve("latest.pt");
     }
+
+    /** The checkpoint of one step, kept beside latest.pt (log.keep_checkpoints of them). */
+    public Path checkpoint(long step) {
+        return checkpoints().resolve(String.format(java.util.Locale.ROOT, "step-%08d.pt", step));
+    }
+
+    /** latest.pt, then the step files, newest first: where a resume looks, in order. */
+    public List<Path> resumeCandidates() {
+        List<Path> out = new ArrayList<>();
+        if (Files.isRegularFile(latest())) {
+            out.add(latest());
+        }
+        List<Path> steps = new ArrayList<>(stepCheckpoints());
+        java.util.Collections.reverse(steps);
+        out.addAll(steps);
+        return out;
+    }
+
+    /** The step files, oldest first. */
+    public List<Path> stepCheckpoints() {
+        if (!Files.isDirectory(checkpoints())) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(checkpoints())) {
+            return s.filter(p -> STEP_FILE.matcher(p.getFileName().toString()).matches()).sorted().toList();
+        } catch (IOException e) {
+            throw new UserError(checkpoints() + ": cannot list (" + e.getMessage() + ")");
+        }
+    }
+
+    private static final Pattern STEP_FILE = Pattern.compile("step-\\d{8}\\.pt");
 
     /** The checkpoint with the lowest FID so far (runs with eval.every > 0). */
     public Path best() {

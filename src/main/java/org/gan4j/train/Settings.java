@@ -34,15 +34,28 @@ final class Settings {
         return b.describe();
     }
 
-    /** Keys whose values differ (or that only one side has), except those a resume may change. */
+    /**
+     * Keys whose values differ (or that only one side has), except those a resume may change. A
+     * key newer than the saved run counts as saved at its default (what the run trained with).
+     */
     static List<String> changed(Map<String, String> saved, Map<String, String> now) {
         List<String> out = new ArrayList<>();
         for (String k : new TreeSet<>(union(saved, now))) {
-            if (!FREE.contains(k) && !java.util.Objects.equals(saved.get(k), now.get(k))) {
+            String was = saved.containsKey(k) ? saved.get(k) : Defaults.VALUES.get(k);
+            if (!FREE.contains(k) && !java.util.Objects.equals(was, now.get(k))) {
                 out.add(k);
             }
         }
         return out;
+    }
+
+    /** Every key's default, made on first need: a config's (defaults.yaml), and an API trainer's guard. */
+    private static final class Defaults {
+        static final Map<String, String> VALUES = new LinkedHashMap<>(of(org.gan4j.config.ConfigLoader.defaults()));
+
+        static {
+            VALUES.put("guard", Trainer.DEFAULT_GUARD.toString());
+        }
     }
 
     private static java.util.Set<String> union(Map<String, String> a, Map<String, String> b) {

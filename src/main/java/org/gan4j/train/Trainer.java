@@ -4,13 +4,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.gan4j.config.Choices.DeviceKind;
 import org.gan4j.config.Choices.Precision;
 import org.gan4j.config.ExperimentConfig;
@@ -24,6 +27,7 @@ import org.gan4j.nn.Devices;
 import org.gan4j.nn.FlopCounter;
 import org.gan4j.nn.Layers;
 import org.gan4j.nn.Optimizers;
+import org.gan4j.nn.Params;
 import org.gan4j.nn.Seeds;
 import org.gan4j.nn.Tensors;
 import org.gan4j.objectives.Objective;
@@ -63,6 +67,8 @@ public final class Trainer implements AutoCloseable {
     private final double gBnFreeze;
     private final ExperimentConfig config;
     private final Map<String, String> settings;
+    /** Null where the divergence guard is off. */
+    private final DivergenceGuard guard;
     private BatchLoader loader;
     private boolean gBatchNormFrozen;
     /** Whether the listeners have had their onFitStart. */
@@ -106,21 +112,34 @@ public final class Trainer implements AutoCloseable {
         this.stepper = fast != null ? fast : new PlainStep();
         this.listeners = new ArrayList<>(b.listeners);
         this.settings = b.config != null ? Settings.of(b.config) : Settings.of(b);
+        this.guard = b.guard.enabled() ? new DivergenceGuard(b.guard) : null;
     }
+
+    /** The guard of a trainer built without optGuard: on, lr halved per rollback, at most 3, non-finite values only. */
+    public static final ExperimentConfig.Guard DEFAULT_GUARD = new ExperimentConfig.Guard(true, 0.5, 3, 0, 0);
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Trains until the configured step count, with every listener's events. */
+    /**
+     * Trains until the configured step count, with every listener's events. With the divergence
+     * guard on, each logged row is checked first: a diverged step is not shown to the listeners,
+     * the run goes back to the last healthy row's state with lower learning rates, and past
+     * {@code max_rollbacks} it ends in a {@link UserError} (the checkpoints keep good states only).
+     */
     public void fit() {
         listeners.forEach(l -> l.onFitStart(this));
         started = true;
+        if (guard != null && guard.snapshot() == null) {
+            guard.keep(step, state());
+        }
         long intervalStart = System.nanoTime();
         long intervalFrom = step;
         long runStart = System.nanoTime();
         while (step < steps) {
             boolean logNow = logEvery > 0 && (step + 1) % logEvery == 0;
+            String diverged = null;
             try (PointerScope scope = new PointerScope()) {
                 StepResult r = runStep(logNow);
                 step++;
@@ -129,16 +148,110 @@ public final class Trainer implements AutoCloseable {
                     Map<String, Object> row = r.row(step);
                     row.put("steps_per_s", (step - intervalFrom) / secs);
                     row.put("elapsed_s", (System.nanoTime() - runStart) / 1e9);
-                    for (TrainingListener l : listeners) {
-                        l.onLog(this, row);
+                    if (guard != null) {
+                        diverged = guard.check(row, r.probabilities());
+                        if (diverged == null && !weightsFinite()) {
+                            diverged = "non-finite weights";
+                        }
+                    }
+                    if (diverged == null) {
+                        for (TrainingListener l : listeners) {
+                            l.onLog(this, row);
+                        }
+                        if (guard != null && guard.healthy()) {
+                            guard.keep(step, state());
+                        }
                     }
                     intervalStart = System.nanoTime();
                     intervalFrom = step;
                 }
             }
-            listeners.forEach(l -> l.onStep(this));
+            if (diverged == null) {
+                try {
+                    listeners.forEach(l -> l.onStep(this));
+                } catch (Diverged d) {
+                    diverged = d.getMessage();
+                }
+            }
+            if (diverged != null) {
+                rollBack(diverged);
+                intervalStart = System.nanoTime();
+                intervalFrom = step;
+            }
         }
         listeners.forEach(l -> l.onFitEnd(this));
+    }
+
+    /** Back to the guard's snapshot with scaled learning rates, or the end of the run past max_rollbacks. */
+    private void rollBack(String why) {
+        long at = step;
+        if (!guard.rollBack()) {
+            throw new UserError(String.format(Locale.ROOT,
+                    "training diverged at step %d (%s) after %d rollbacks (train.guard.max_rollbacks); "
+                            + "learning rates were at %.3g of the config's; the checkpoints written hold the last good states",
+                    at, why, guard.rules().maxRollbacks(), guard.lrScale()));
+        }
+        try (PointerScope scope = new PointerScope()) {
+            Ema ema = model.ema();
+            Checkpoint.restore(Checkpoint.fromBytes(Path.of("rollback snapshot"), guard.snapshot()), model.g(), model.d(),
+                    model.optG(), model.optD(), ema == null ? null : ema.shadow());
+            if (ema != null) {
+                ema.markStale();
+            }
+        }
+        step = guard.snapshotStep();
+        if (gBatchNormFrozen && step < gBnFreeze * steps) {
+            Layers.unfreezeBatchNorm(model.g());
+            gBatchNormFrozen = false;
+        }
+        if (loader != null) {
+            loader.close();
+            loader = null;
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("step", at);
+        row.put("event", "rollback");
+        row.put("reason", why);
+        row.put("to_step", step);
+        row.put("rollbacks", guard.rollbacks());
+        row.put("lr_scale", guard.lrScale());
+        for (TrainingListener l : listeners) {
+            l.onRollback(this, row);
+        }
+    }
+
+    /** Whether every weight of G and D is finite: one sum in float64 (which no float32 values overflow), one sync. */
+    private boolean weightsFinite() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor acc = null;
+            for (Tensor p : Params.of(model.g())) {
+                acc = acc == null ? p.sum(new ScalarTypeOptional(torch.ScalarType.Double)) : acc.add(p.sum(new ScalarTypeOptional(torch.ScalarType.Double)));
+            }
+            for (Tensor p : Params.of(model.d())) {
+                acc = acc == null ? p.sum(new ScalarTypeOptional(torch.ScalarType.Double)) : acc.add(p.sum(new ScalarTypeOptional(torch.ScalarType.Double)));
+            }
+            return acc == null || Double.isFinite(acc.item_double());
+        }
+    }
+
+    /** This step's state (G, D, the EMA as it is, both optimizers) as a checkpoint payload. */
+    private byte[] state() {
+        try (PointerScope scope = new PointerScope()) {
+            Ema ema = model.ema();
+            return Checkpoint.payload(model.g(), model.d(), model.optG(), model.optD(), ema == null ? null : ema.shadow());
+        }
+    }
+
+    /** The divergence guard, or null where it is off. */
+    public DivergenceGuard guard() {
+        return guard;
+    }
+
+    /** A save asked for in a diverged state: the step loop rolls back instead. */
+    private static final class Diverged extends RuntimeException {
+        Diverged(String why) {
+            super(why, null, false, false);
+        }
     }
 
     /** One full training step (D steps and G step) with the listeners' per-step events, nothing logged. */
@@ -194,15 +307,20 @@ public final class Trainer implements AutoCloseable {
      * whose settings differ from this trainer's (only the step count may grow), naming each key.
      */
     public Trainer resumeFrom(Path checkpoint) {
-        Checkpoint.Header h = Checkpoint.header(checkpoint);
+        Checkpoint.Opened o = Checkpoint.open(checkpoint);
+        Checkpoint.Header h = o.header();
         List<String> diff = Settings.changed(h.settings(checkpoint), settings);
         if (!diff.isEmpty()) {
             throw new UserError(checkpoint + ": settings differ from the run's in " + diff
                     + "; start a new run instead");
         }
         Ema ema = model.ema();
-        step = Checkpoint.load(checkpoint, model.g(), model.d(), model.optG(), model.optD(),
-                ema == null ? null : ema.shadow()).step();
+        Checkpoint.restore(o.payload(), model.g(), model.d(), model.optG(), model.optD(),
+                ema == null ? null : ema.shadow());
+        step = h.step();
+        if (guard != null) {
+            guard.restore(h.guard(), state(), o.snapshot(), step);
+        }
         if (loader != null) {
             loader.close();
             loader = null;
@@ -210,11 +328,23 @@ public final class Trainer implements AutoCloseable {
         return this;
     }
 
-    /** Writes weights, optimizer state, step, config and settings to {@code file} (atomically). */
+    /**
+     * Writes weights, optimizer state, step, config, settings and the guard's state to {@code file}
+     * (atomically). With the guard on, a state with non-finite weights is never written.
+     */
     public void save(Path file) {
+        if (guard != null && !weightsFinite()) {
+            throw new Diverged("non-finite weights at a save");
+        }
         Ema ema = model.ema();
-        Checkpoint.save(file, step, config, settings, model.g(), model.d(), model.optG(), model.optD(),
-                ema == null ? null : ema.generator());
+        byte[] payload;
+        try (PointerScope scope = new PointerScope()) {
+            payload = Checkpoint.payload(model.g(), model.d(), model.optG(), model.optD(),
+                    ema == null ? null : ema.generator());
+        }
+        DivergenceGuard.State gs = guard == null ? null : guard.state(step);
+        Checkpoint.save(file, step, config, settings, payload, gs,
+                gs != null && gs.snapshotSha256() != null ? guard.snapshot() : null);
     }
 
     /** Steps done. */
@@ -309,15 +439,16 @@ public final class Trainer implements AutoCloseable {
         return k == 1 ? 3 * fg + 9 * fd : k * (fg + 6 * fd) + 3 * fg + 3 * fd;
     }
 
-    /** Linear decay to 0 after lrDecayStart of the run; a function of the step alone. */
+    /** Linear decay to 0 after lrDecayStart of the run, times the guard's scale; a function of the run's state. */
     private void scheduleLr() {
-        if (lrDecayStart >= 1) {
+        double scale = guard == null ? 1 : guard.lrScale();
+        if (lrDecayStart >= 1 && scale == 1) {
             return;
         }
         double from = lrDecayStart * steps;
-        double f = step < from ? 1 : Math.max(0, (steps - step) / (steps - from));
-        model.optG().setLr(lrG * f);
-        model.optD().setLr(lrD * f);
+        double f = lrDecayStart >= 1 || step < from ? 1 : Math.max(0, (steps - step) / (steps - from));
+        model.optG().setLr(lrG * f * scale);
+        model.optD().setLr(lrD * f * scale);
     }
 
     /**
@@ -377,6 +508,7 @@ public final class Trainer implements AutoCloseable {
         private double gBnFreeze = 1;
         private int logEvery = 50;
         private int prefetch = 4;
+        private ExperimentConfig.Guard guard = DEFAULT_GUARD;
         private ExperimentConfig config;
         private final List<TrainingListener> listeners = new ArrayList<>(List.of(new MemoryListener()));
 
@@ -518,6 +650,15 @@ public final class Trainer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The divergence guard's rules (see {@link DivergenceGuard}); defaults to on, halving the
+         * learning rates at each rollback, at most 3, non-finite values only.
+         */
+        public Builder optGuard(ExperimentConfig.Guard rules) {
+            this.guard = Objects.requireNonNull(rules, "guard");
+            return this;
+        }
+
         /** The experiment this trainer comes from: kept in checkpoints, and the settings a resume compares. */
         public Builder optConfig(ExperimentConfig c) {
             this.config = c;
@@ -594,6 +735,7 @@ public final class Trainer implements AutoCloseable {
             m.put("weight_clip", Double.toString(weightClip));
             m.put("lr_decay_start", Double.toString(lrDecayStart));
             m.put("g_bn_freeze", Double.toString(gBnFreeze));
+            m.put("guard", guard.toString());
             return m;
         }
     }

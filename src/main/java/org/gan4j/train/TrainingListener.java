@@ -17,6 +17,13 @@ public interface TrainingListener {
     default void onLog(Trainer t, Map<String, Object> row) {
     }
 
+    /**
+     * After the divergence guard took the run back ({@code t.step()} is where it continues); the
+     * row says from which step, why, and the learning rates' new scale.
+     */
+    default void onRollback(Trainer t, Map<String, Object> row) {
+    }
+
     /** After each step; {@code t.step()} counts the steps done. */
     default void onStep(Trainer t) {
     }

@@ -2,11 +2,12 @@ package org.gan4j.viz;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
+import org.gan4j.config.UserError;
+import org.gan4j.nn.Archives;
 
 /** Turns generated images in [-1, 1], laid out (N, C, H, W), into PNG files. */
 public final class Images {
@@ -57,7 +58,13 @@ public final class Images {
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write PNG", e);
+            try {
+                Files.deleteIfExists(file.toAbsolutePath().getParent().resolve(file.getFileName() + ".tmp"));
+            } catch (IOException ignored) {
+                // the write's own error is the one to report
+            }
+            throw new UserError(file + ": cannot be written (" + Archives.reason(e, file) + ")"
+                    + (Files.exists(file) ? "; the previous file is intact" : ""));
         }
     }
 

@@ -231,6 +231,16 @@ class CliTest {
         assertUserError(run("sample", "--checkpoint", tmp.resolve("nope.pt").toString(), "--out", "x.png"), "nope.pt");
         Path junk = Files.writeString(tmp.resolve("junk.pt"), "not a checkpoint");
         assertUserError(run("sample", "--checkpoint", junk.toString(), "--out", "x.png"), "junk.pt");
+        // more samples than memory holds: refused with the figures, before any is drawn
+        assertUserError(run("sample", "--checkpoint", ckpt.toString(), "--n", "2000000000", "--out", tmp.resolve("x.png").toString()),
+                "--n 2000000000", "GB", "at most");
+        // one bit flipped in the middle of the file (its payload): named, never sampled from
+        byte[] b = Files.readAllBytes(ckpt);
+        b[b.length / 2] ^= 0x04;
+        Path flipped = Files.write(tmp.resolve("flipped.pt"), b);
+        assertUserError(run("sample", "--checkpoint", flipped.toString(), "--out", tmp.resolve("y.png").toString()),
+                "flipped.pt: checksum mismatch, written at step 3");
+        assertThat(tmp.resolve("y.png")).doesNotExist();
     }
 
     @Test

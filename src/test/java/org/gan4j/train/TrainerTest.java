@@ -230,9 +230,9 @@ class TrainerTest {
      */
     @Test
     void generatorBiasesBeforeBatchNormFollowTheCheckpointFormat() throws Exception {
-        assertThat(new Checkpoint.Header(1, 0, "name: old\n", java.util.Map.of(), "", null).config("x").model().gBnBias())
+        assertThat(new Checkpoint.Header(1, 0, "name: old\n", java.util.Map.of(), "", null, null, null).config("x").model().gBnBias())
                 .isTrue();
-        assertThat(new Checkpoint.Header(2, 0, "name: new\n", java.util.Map.of(), "", null).config("x").model().gBnBias())
+        assertThat(new Checkpoint.Header(2, 0, "name: new\n", java.util.Map.of(), "", null, null, null).config("x").model().gBnBias())
                 .isFalse();
         ExperimentConfig plain = ConfigLoader.fromYaml("t", "name: p\n", List.of());
         ExperimentConfig biased = ConfigLoader.fromYaml("t", "name: p\n", List.of("model.g_bn_bias=true"));
