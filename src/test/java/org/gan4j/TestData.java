@@ -21,6 +21,11 @@ public final class TestData {
             return Path.of(env, "mnist");
         }
         System.err.println("TestData: GAN4J_DATA has no MNIST; using 512 generated 28x28 images");
+        return generatedMnistDir(tmp);
+    }
+
+    /** 512 generated 28x28 images of ten learnable kinds in MNIST's layout, whatever GAN4J_DATA holds. */
+    public static Path generatedMnistDir(Path tmp) throws IOException {
         Path dir = tmp.resolve("mnist");
         Files.createDirectories(dir);
         int n = 512;

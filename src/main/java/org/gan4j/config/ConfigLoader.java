@@ -85,6 +85,7 @@ public final class ConfigLoader {
             for (String o : overrides) {
                 set(merged, o);
             }
+            noNulls(merged, defaultsTree(), "");
         } catch (ConfigException e) {
             throw new ConfigException(where + ": " + e.getMessage());
         }
@@ -148,6 +149,21 @@ public final class ConfigLoader {
                 merge((ObjectNode) existing, e.getValue(), key + ".");
             } else {
                 base.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /** A key set to null (or ~, or nothing) whose default has a value is named: only nullable keys default to null. */
+    private static void noNulls(JsonNode merged, JsonNode defaults, String prefix) {
+        Iterator<Map.Entry<String, JsonNode>> it = defaults.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> d = it.next();
+            JsonNode v = merged.get(d.getKey());
+            String key = prefix + d.getKey();
+            if (d.getValue().isObject()) {
+                noNulls(v, d.getValue(), key + ".");
+            } else if ((v == null || v.isNull()) && !d.getValue().isNull()) {
+                throw new ConfigException(key + ": needs a value (the default is " + d.getValue() + "), got none");
             }
         }
     }

@@ -54,9 +54,10 @@ public final class Idx {
             if (total > Integer.MAX_VALUE - 8) {
                 throw new DataException(file + ": " + total + " values are too many for one array");
             }
-            byte[] values = new byte[(int) total];
-            int got = data.readNBytes(values, 0, values.length);
-            if (got < values.length) {
+            // grown as the bytes arrive: a header promising 2 GB in a small file allocates no 2 GB
+            byte[] values = data.readNBytes((int) total);
+            int got = values.length;
+            if (got < total) {
                 throw new DataException(file + ": truncated: header promises " + total
                         + " values, file holds " + got);
             }

@@ -7,11 +7,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Every PNG, JPEG, BMP or GIF under a directory (recursively, in path order), as RGB images
@@ -42,19 +45,26 @@ public final class ImageFolder {
             files = files.subList(0, limit);
         }
         int per = 3 * size * size;
+        // the decoded images and their copy into one array: refused up front, not by an OOM mid-load
+        double need = 2.0 * 4 * per * files.size();
+        long have = Runtime.getRuntime().maxMemory();
+        if (need > 0.8 * have) {
+            throw new DataException(String.format(Locale.ROOT,
+                    "data.path: %d images at %dx%d need %.1f GB in memory, and this JVM may use %.1f GB; "
+                            + "set data.limit (at most ~%d fit) or give Java more (-Xmx)",
+                    files.size(), size, size, need / 1e9, have / 1e9, (long) (0.8 * have / (2.0 * 4 * per))));
+        }
         float[][] decoded = new float[files.size()][];
         String[] errors = new String[files.size()];
         List<Path> all = files;
         IntStream.range(0, files.size()).parallel().forEach(i -> {
             try {
-                BufferedImage img = ImageIO.read(all.get(i).toFile());
-                if (img == null) {
-                    errors[i] = "not a decodable image";
-                } else {
-                    decoded[i] = chw(squareCrop(img, size));
-                }
+                BufferedImage img = decode(all.get(i));
+                decoded[i] = chw(squareCrop(img, size));
             } catch (IOException | RuntimeException e) {
                 errors[i] = String.valueOf(e.getMessage());
+            } catch (OutOfMemoryError e) {
+                errors[i] = "too large to decode in this JVM's memory";
             }
         });
         List<float[]> ok = new ArrayList<>();
@@ -74,6 +84,38 @@ public final class ImageFolder {
             System.arraycopy(ok.get(i), 0, values, i * per, per);
         }
         return new ArrayDataset("image-folder", values, new long[] {3, size, size}, null, 0);
+    }
+
+    /** The most pixels one image may declare: a hostile header's 60,000 x 60,000 is not allocated. */
+    static final long MAX_PIXELS = 64L << 20;
+
+    /** Decodes one file, its declared size checked before any pixel is allocated. */
+    static BufferedImage decode(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new IOException("cannot be opened");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException("not a decodable image");
+            }
+            ImageReader r = readers.next();
+            try {
+                r.setInput(in, true, true);
+                long w = r.getWidth(0);
+                long h = r.getHeight(0);
+                if (w <= 0 || h <= 0 || w * h > MAX_PIXELS) {
+                    throw new IOException("declares " + w + "x" + h + " pixels (at most " + MAX_PIXELS + " are decoded)");
+                }
+                BufferedImage img = r.read(0);
+                if (img == null) {
+                    throw new IOException("not a decodable image");
+                }
+                return img;
+            } finally {
+                r.dispose();
+            }
+        }
     }
 
     private static boolean isImage(Path p) {

@@ -45,6 +45,18 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.parse("again", ConfigLoader.toYaml(c))).isEqualTo(c);
     }
 
+    /** Found by FuzzIT: a key given null where its default has a value was bound as null (an NPE in validation). */
+    @Test
+    void aNullWhereAValueIsNeededIsNamed() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(write("model: {architecture: ~}\n"), List.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("model.architecture: needs a value");
+        assertThatThrownBy(() -> ConfigLoader.load(write("name:\n"), List.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("name: needs a value");
+        assertThatThrownBy(() -> ConfigLoader.load(write("name: x\n"), List.of("train.steps=")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("train.steps: needs a value");
+        assertThat(ConfigLoader.load(write("data: {path: ~}\n"), List.of()).data().path()).isNull();
+    }
+
     @Test
     void errorsNameFileFieldAndValue() throws Exception {
         Path f = write("train:\n  batch_size: 0\n");

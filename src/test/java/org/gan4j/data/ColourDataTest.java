@@ -78,6 +78,31 @@ class ColourDataTest {
         assertThat(ImageIO.write(img, f.toString().endsWith(".png") ? "png" : "jpg", f.toFile())).isTrue();
     }
 
+    /**
+     * A PNG whose header declares 60,000 x 60,000 pixels (14 GB decoded) is named and left out
+     * before any pixel is allocated; the folder's other image loads.
+     */
+    @Test
+    void anImageDeclaringHugeDimensionsIsSkippedUnallocated() throws Exception {
+        Path dir = tmp.resolve("hostile");
+        png(dir.resolve("ok.png"), 32, 32, Color.RED, Color.BLUE);
+        byte[] b = Files.readAllBytes(dir.resolve("ok.png"));
+        // IHDR's width and height follow the 8-byte signature, the chunk length and its type
+        java.nio.ByteBuffer.wrap(b).putInt(16, 60_000).putInt(20, 60_000);
+        Files.write(dir.resolve("huge.png"), b);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        ArrayDataset d;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            d = ImageFolder.load(dir.toString(), 32, 0);
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("huge.png").contains("declares 60000x60000 pixels");
+        assertThat(d.size()).isEqualTo(1);
+    }
+
     @Test
     void folderImagesAreScaledCroppedAndUnreadableOnesNamed() throws Exception {
         Path dir = tmp.resolve("imgs");

@@ -34,6 +34,15 @@ class IdxTest {
                 .hasMessageContaining("0x00000803");
     }
 
+    /** A header promising 2 GB in a file of a few bytes: named as truncated, without allocating the 2 GB first. */
+    @Test
+    void aHugeDeclaredSizeIsNotAllocated() throws Exception {
+        Path f = tmp.resolve("huge");
+        TestData.writeIdx(f, 0x803, new int[] {2_000_000, 32, 32}, new byte[16], false);
+        assertThatThrownBy(() -> Idx.read(f, 3)).isInstanceOf(DataException.class)
+                .hasMessageContaining("truncated").hasMessageContaining("2048000000");
+    }
+
     @Test
     void truncatedData() throws Exception {
         Path f = tmp.resolve("short.gz");
