@@ -46,13 +46,13 @@ public final class ImageFolder {
         }
         int per = 3 * size * size;
         // the decoded images and their copy into one array: refused up front, not by an OOM mid-load
-        double need = 2.0 * 4 * per * files.size();
+        double need = 2.0 * 4 * 3 * size * (double) size * files.size();
         long have = Runtime.getRuntime().maxMemory();
         if (need > 0.8 * have) {
             throw new DataException(String.format(Locale.ROOT,
                     "data.path: %d images at %dx%d need %.1f GB in memory, and this JVM may use %.1f GB; "
                             + "set data.limit (at most ~%d fit) or give Java more (-Xmx)",
-                    files.size(), size, size, need / 1e9, have / 1e9, (long) (0.8 * have / (2.0 * 4 * per))));
+                    files.size(), size, size, need / 1e9, have / 1e9, (long) (0.8 * have / (2.0 * 4 * 3 * size * (double) size))));
         }
         float[][] decoded = new float[files.size()][];
         String[] errors = new String[files.size()];

@@ -103,6 +103,17 @@ class ColourDataTest {
         assertThat(d.size()).isEqualTo(1);
     }
 
+    /** A folder that could not fit the heap at the model's size is refused before any image is decoded. */
+    @Test
+    void aFolderTooLargeForTheHeapIsRefusedWithTheFigures() throws Exception {
+        Path dir = tmp.resolve("few");
+        png(dir.resolve("a.png"), 8, 8, Color.RED, Color.BLUE);
+        png(dir.resolve("b.png"), 8, 8, Color.RED, Color.BLUE);
+        // each image 3 x 40,000^2 floats (19 GB) at this size, more than any test JVM's heap
+        assertThatThrownBy(() -> ImageFolder.load(dir.toString(), 40_000, 0)).isInstanceOf(DataException.class)
+                .hasMessageStartingWith("data.path: 2 images at 40000x40000 need").hasMessageContaining("data.limit");
+    }
+
     @Test
     void folderImagesAreScaledCroppedAndUnreadableOnesNamed() throws Exception {
         Path dir = tmp.resolve("imgs");
