@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -50,9 +51,11 @@ public final class Idx {
                     throw new DataException(file + ": dimension " + i + " is " + dims[i]);
                 }
                 total *= dims[i];
-            }
-            if (total > Integer.MAX_VALUE - 8) {
-                throw new DataException(file + ": " + total + " values are too many for one array");
+                // checked at each factor: three dimensions near 2^31 would overflow a long
+                if (total > Integer.MAX_VALUE - 8) {
+                    throw new DataException(file + ": dimensions " + Arrays.toString(Arrays.copyOf(dims, i + 1))
+                            + " make too many values for one array");
+                }
             }
             // grown as the bytes arrive: a header promising 2 GB in a small file allocates no 2 GB
             byte[] values = data.readNBytes((int) total);

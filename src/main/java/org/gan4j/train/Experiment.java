@@ -2,7 +2,6 @@ package org.gan4j.train;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +38,7 @@ public final class Experiment {
         try {
             Files.writeString(dir.config(), provenance(c) + ConfigLoader.toYaml(c));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UserError(dir.config() + ": cannot be written (" + org.gan4j.nn.Archives.reason(e, dir.config()) + ")");
         }
         return withListeners(builder(c, data), c, data, dir, out, terminal).build();
     }

@@ -3,7 +3,6 @@ package org.gan4j.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +12,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.gan4j.config.UserError;
+import org.gan4j.nn.Archives;
 
 /** metrics.jsonl: one JSON object per logged step, flushed as written. */
 public final class MetricsLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final BufferedWriter out;
     private final List<Map<String, Object>> rows = new ArrayList<>();
+    private final Path file;
 
     /**
      * Opens the log; rows past {@code keepUpToStep} (written by a run that stopped before its
@@ -51,8 +53,9 @@ public final class MetricsLog implements AutoCloseable {
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UserError(file + ": cannot be written (" + Archives.reason(e, file) + ")");
         }
+        this.file = file;
     }
 
     public void write(Map<String, Object> row) {
@@ -62,7 +65,7 @@ public final class MetricsLog implements AutoCloseable {
             out.newLine();
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UserError(file + ": cannot be written (" + Archives.reason(e, file) + ")");
         }
     }
 
@@ -87,7 +90,7 @@ public final class MetricsLog implements AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UserError(file + ": cannot be written (" + Archives.reason(e, file) + ")");
         }
     }
 }

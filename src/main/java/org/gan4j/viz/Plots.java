@@ -1,7 +1,6 @@
 package org.gan4j.viz;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -87,7 +86,7 @@ public final class Plots {
             Files.createDirectories(file.toAbsolutePath().getParent());
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write plot", e);
+            throw new org.gan4j.config.UserError(file + ": cannot be written (" + org.gan4j.nn.Archives.reason(e, file) + ")");
         } catch (LinkageError | java.awt.AWTError e) {
             // a Java runtime without its font libraries (seen on a bare GPU server) cannot draw
             // text; a finished run must not fail over a chart whose numbers are in metrics.csv

@@ -43,6 +43,15 @@ class IdxTest {
                 .hasMessageContaining("truncated").hasMessageContaining("2048000000");
     }
 
+    /** Found by FuzzIT: three dimensions near 2^31 overflowed the size's long into a negative array length. */
+    @Test
+    void dimensionsWhoseProductOverflowsAreNamed() throws Exception {
+        Path f = tmp.resolve("overflow");
+        TestData.writeIdx(f, 0x803, new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE}, new byte[16], false);
+        assertThatThrownBy(() -> Idx.read(f, 3)).isInstanceOf(DataException.class)
+                .hasMessageContaining(f.toString()).hasMessageContaining("too many values");
+    }
+
     @Test
     void truncatedData() throws Exception {
         Path f = tmp.resolve("short.gz");
