@@ -1,6 +1,8 @@
 package org.gan4j.cli;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.gan4j.config.ExperimentConfig;
 import org.gan4j.config.UserError;
@@ -65,7 +67,7 @@ final class SampleCommand implements Callable<Integer> {
             n = labels.length;
         } else if (label != null) {
             int[] labels = new int[n];
-            java.util.Arrays.fill(labels, label);
+            Arrays.fill(labels, label);
             v = Sampler.draw(g, labels, seed);
         } else {
             v = Sampler.draw(g, n, seed);
@@ -97,9 +99,9 @@ final class SampleCommand implements Callable<Integer> {
         long have = Runtime.getRuntime().maxMemory();
         long most = Math.min(Integer.MAX_VALUE / (per / 4), have / (2 * per));
         if (count > most) {
-            throw new UserError(String.format(java.util.Locale.ROOT,
+            throw new UserError(String.format(Locale.ROOT,
                     "--n %d: %d samples of %s need %.1f GB in memory, and this JVM may use %.1f GB; at most %d at once",
-                    n, count, java.util.Arrays.toString(shape), need / 1e9, have / 1e9, most));
+                    n, count, Arrays.toString(shape), need / 1e9, have / 1e9, most));
         }
     }
 }

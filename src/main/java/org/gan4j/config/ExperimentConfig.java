@@ -208,8 +208,9 @@ public record ExperimentConfig(String name, long seed, DeviceKind device, Data d
         positive("log.checkpoint_every", log.checkpointEvery, true);
         positive("log.samples", log.samples, false);
         positive("log.keep_checkpoints", log.keepCheckpoints, false);
-        if (!(train.guard.lrFactor() > 0 && train.guard.lrFactor() <= 1)) {
-            throw new ConfigException("train.guard.lr_factor: must be in (0, 1], got " + train.guard.lrFactor());
+        if (!(train.guard.lrFactor() > 0 && train.guard.lrFactor() < 1)) {
+            // 1 would replay the diverged steps bitwise, to the same divergence
+            throw new ConfigException("train.guard.lr_factor: must be in (0, 1), got " + train.guard.lrFactor());
         }
         positive("train.guard.max_rollbacks", train.guard.maxRollbacks(), true);
         positive("train.guard.pinned_logs", train.guard.pinnedLogs(), true);

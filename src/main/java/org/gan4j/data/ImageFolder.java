@@ -44,16 +44,21 @@ public final class ImageFolder {
         if (limit > 0 && files.size() > limit) {
             files = files.subList(0, limit);
         }
-        int per = 3 * size * size;
+        long perImage = 3L * size * size;
         // the decoded images and their copy into one array: refused up front, not by an OOM mid-load
-        double need = 2.0 * 4 * 3 * size * (double) size * files.size();
+        double need = 2.0 * 4 * perImage * files.size();
         long have = Runtime.getRuntime().maxMemory();
         if (need > 0.8 * have) {
             throw new DataException(String.format(Locale.ROOT,
                     "data.path: %d images at %dx%d need %.1f GB in memory, and this JVM may use %.1f GB; "
                             + "set data.limit (at most ~%d fit) or give Java more (-Xmx)",
-                    files.size(), size, size, need / 1e9, have / 1e9, (long) (0.8 * have / (2.0 * 4 * 3 * size * (double) size))));
+                    files.size(), size, size, need / 1e9, have / 1e9, (long) (0.8 * have / (2.0 * 4 * perImage))));
         }
+        if (perImage * files.size() > Integer.MAX_VALUE - 8) {
+            throw new DataException(String.format(Locale.ROOT, "data.path: %d images at %dx%d are more values than one array holds; "
+                    + "set data.limit (at most %d)", files.size(), size, size, (Integer.MAX_VALUE - 8) / perImage));
+        }
+        int per = (int) perImage;
         float[][] decoded = new float[files.size()][];
         String[] errors = new String[files.size()];
         List<Path> all = files;

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.ArchiveWriter;
 import org.bytedeco.pytorch.OutputArchive;
 import org.gan4j.config.UserError;
@@ -45,9 +47,11 @@ public final class Archives {
                 }
                 ch.force(true);
             }
-            readBack.accept(tmp);
+            try (PointerScope scope = new PointerScope()) {
+                readBack.accept(tmp);
+            }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException ignored) {
@@ -68,21 +72,25 @@ public final class Archives {
     }
 
     /** Why a write failed, in words: a full disk says how much room is left. */
-    public static String reason(Exception e, Path file) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            long free = Files.getFileStore(Files.exists(dir) ? dir : dir.getRoot()).getUsableSpace();
-            if (free < (1 << 20)) {
-                return "no space left on the device: " + free / 1024 + " KiB free";
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // fall through to the error's own words
+    public static String reason(Throwable e, Path file) {
+        if (e instanceof OutOfMemoryError) {
+            return "too large to serialise in this JVM's memory";
         }
         String m = e.getMessage();
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+        if (e instanceof FileSystemException f && f.getReason() != null) {
             m = f.getReason();
         }
-        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m).strip();
+        m = m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m).strip();
+        if (m.contains("No space left on device")) {
+            try {
+                Path dir = file.toAbsolutePath().getParent();
+                long free = Files.getFileStore(Files.exists(dir) ? dir : dir.getRoot()).getUsableSpace();
+                return "no space left on the device: " + free / 1024 + " KiB free";
+            } catch (IOException | RuntimeException ignored) {
+                return "no space left on the device";
+            }
+        }
+        return m;
     }
 
     /** libtorch's writer callback, appending each chunk to a stream. */

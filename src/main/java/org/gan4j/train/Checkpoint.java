@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.InputArchive;
@@ -113,21 +114,23 @@ public final class Checkpoint {
             }
             header.put("guard", gs);
         }
-        OutputArchive root = new OutputArchive();
-        byte[] hb;
-        try {
-            hb = JSON.writeValueAsBytes(header);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        try (PointerScope scope = new PointerScope()) {
+            OutputArchive root = new OutputArchive();
+            byte[] hb;
+            try {
+                hb = JSON.writeValueAsBytes(header);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            root.write("header", bytes(hb));
+            root.write("header_sha256", bytes(sha256(hb).getBytes(StandardCharsets.US_ASCII)));
+            root.write("payload", bytes(payload));
+            if (snapshot != null) {
+                root.write("snapshot", bytes(snapshot));
+            }
+            // read back before it takes the real name: a write that failed unnoticed never replaces a good file
+            Archives.saveAtomically(root, file, Checkpoint::open);
         }
-        root.write("header", bytes(hb));
-        root.write("header_sha256", bytes(sha256(hb).getBytes(StandardCharsets.US_ASCII)));
-        root.write("payload", bytes(payload));
-        if (snapshot != null) {
-            root.write("snapshot", bytes(snapshot));
-        }
-        // read back before it takes the real name: a write that failed unnoticed never replaces a good file
-        Archives.saveAtomically(root, file, Checkpoint::open);
     }
 
     /** G, D, the EMA copy and both optimizers' state as one archive's bytes; any but G may be null. */

@@ -18,6 +18,7 @@ public final class CheckpointListener implements TrainingListener {
     private final RunDir dir;
     private final int every;
     private final int keep;
+    private long lastSaved = -1;
 
     public CheckpointListener(RunDir dir, int every, int keep) {
         if (keep < 1) {
@@ -37,7 +38,7 @@ public final class CheckpointListener implements TrainingListener {
 
     @Override
     public void onFitEnd(Trainer t) {
-        if (!Files.isRegularFile(dir.checkpoint(t.step()))) {
+        if (lastSaved != t.step()) {
             save(t);
         }
     }
@@ -45,6 +46,7 @@ public final class CheckpointListener implements TrainingListener {
     private void save(Trainer t) {
         Path file = dir.checkpoint(t.step());
         t.save(file);
+        lastSaved = t.step();
         Path latest = dir.latest();
         Path tmp = latest.resolveSibling(latest.getFileName() + ".tmp");
         try {

@@ -60,9 +60,9 @@ public final class DivergenceGuard {
         return null;
     }
 
-    /** Whether the state after the last checked row is one to roll back to. */
+    /** Whether the state after the last checked row is one to roll back to: not D pinned, where that rule is on. */
     boolean healthy() {
-        return pinnedRun == 0;
+        return rules.pinnedLogs() == 0 || pinnedRun == 0;
     }
 
     void keep(long step, byte[] state) {

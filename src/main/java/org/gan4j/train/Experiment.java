@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
 import org.gan4j.config.Choices;
 import org.gan4j.config.ConfigLoader;
 import org.gan4j.config.ExperimentConfig;
@@ -16,6 +18,7 @@ import org.gan4j.data.Dataset;
 import org.gan4j.data.Datasets;
 import org.gan4j.models.ClusterPrior;
 import org.gan4j.models.Models;
+import org.gan4j.nn.Archives;
 import org.gan4j.nn.Devices;
 import org.gan4j.nn.Seeds;
 import org.gan4j.nn.Versions;
@@ -38,7 +41,7 @@ public final class Experiment {
         try {
             Files.writeString(dir.config(), provenance(c) + ConfigLoader.toYaml(c));
         } catch (IOException e) {
-            throw new UserError(dir.config() + ": cannot be written (" + org.gan4j.nn.Archives.reason(e, dir.config()) + ")");
+            throw new UserError(dir.config() + ": cannot be written (" + Archives.reason(e, dir.config()) + ")");
         }
         return withListeners(builder(c, data), c, data, dir, out, terminal).build();
     }
@@ -72,8 +75,12 @@ public final class Experiment {
                 continue; // latest.pt is a link to the newest step file
             }
             tried.add(p);
-            try {
-                Checkpoint.open(p);
+            try (PointerScope scope = new PointerScope()) {
+                long step = Checkpoint.open(p).header().step();
+                Path newer = newerStepFile(dir, step);
+                if (newer != null) {
+                    p = newer; // killed between a step file and latest.pt's link to it
+                }
                 if (first != null) {
                     err.println("gan4j: resuming from " + p + " instead");
                 }
@@ -85,6 +92,24 @@ public final class Experiment {
         }
         throw new UserError(first != null ? dir.checkpoints() + ": no intact checkpoint to resume from"
                 : "--resume " + dir.root() + ": no checkpoint at " + dir.latest());
+    }
+
+    /** The newest intact step file past {@code step}, or null. */
+    private static Path newerStepFile(RunDir dir, long step) {
+        List<Path> files = new ArrayList<>(dir.stepCheckpoints());
+        Collections.reverse(files);
+        for (Path f : files) {
+            if (RunDir.stepOf(f) <= step) {
+                return null;
+            }
+            try (PointerScope scope = new PointerScope()) {
+                Checkpoint.open(f);
+                return f;
+            } catch (UserError e) {
+                // damaged: an older one may do
+            }
+        }
+        return null;
     }
 
     private static boolean sameAsOneOf(Path p, List<Path> others) {

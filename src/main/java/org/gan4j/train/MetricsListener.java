@@ -29,8 +29,11 @@ public final class MetricsListener implements TrainingListener, AutoCloseable {
         log.write(row);
     }
 
+    /** Rows past the step gone back to (from the abandoned stretch) are dropped, as a resume drops them; then the rollback's row. */
     @Override
     public void onRollback(Trainer t, Map<String, Object> row) {
+        log.close();
+        log = new MetricsLog(file, t.step());
         log.write(row);
     }
 

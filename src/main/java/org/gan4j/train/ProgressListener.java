@@ -1,6 +1,7 @@
 package org.gan4j.train;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Map;
 
 /** Steps/s, ETA and the latest losses: a live line on a terminal, plain log lines elsewhere; ends with the trainer. */
@@ -33,7 +34,7 @@ public final class ProgressListener implements TrainingListener, AutoCloseable {
 
     @Override
     public void onRollback(Trainer t, Map<String, Object> row) {
-        event(String.format(java.util.Locale.ROOT, "step %s: %s; rolled back to step %s, learning rates x%.3g (rollback %s)",
+        event(String.format(Locale.ROOT, "step %s: %s; rolled back to step %s, learning rates x%.3g (rollback %s)",
                 row.get("step"), row.get("reason"), row.get("to_step"), row.get("lr_scale"), row.get("rollbacks")));
     }
 

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.gan4j.config.UserError;
@@ -33,7 +37,7 @@ public record RunDir(Path root) {
 
     /** The checkpoint of one step, kept beside latest.pt (log.keep_checkpoints of them). */
     public Path checkpoint(long step) {
-        return checkpoints().resolve(String.format(java.util.Locale.ROOT, "step-%08d.pt", step));
+        return checkpoints().resolve(String.format(Locale.ROOT, "step-%08d.pt", step));
     }
 
     /** latest.pt, then the step files, newest first: where a resume looks, in order. */
@@ -43,7 +47,7 @@ public record RunDir(Path root) {
             out.add(latest());
         }
         List<Path> steps = new ArrayList<>(stepCheckpoints());
-        java.util.Collections.reverse(steps);
+        Collections.reverse(steps);
         out.addAll(steps);
         return out;
     }
@@ -54,13 +58,20 @@ public record RunDir(Path root) {
             return List.of();
         }
         try (Stream<Path> s = Files.list(checkpoints())) {
-            return s.filter(p -> STEP_FILE.matcher(p.getFileName().toString()).matches()).sorted().toList();
+            return s.filter(p -> STEP_FILE.matcher(p.getFileName().toString()).matches())
+                    .sorted(Comparator.comparingLong(RunDir::stepOf)).toList();
         } catch (IOException e) {
             throw new UserError(checkpoints() + ": cannot list (" + e.getMessage() + ")");
         }
     }
 
-    private static final Pattern STEP_FILE = Pattern.compile("step-\\d{8}\\.pt");
+    private static final Pattern STEP_FILE = Pattern.compile("step-(\\d{8,})\\.pt");
+
+    /** The step a step file is named after. */
+    static long stepOf(Path stepFile) {
+        Matcher m = STEP_FILE.matcher(stepFile.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
 
     /** The checkpoint with the lowest FID so far (runs with eval.every > 0). */
     public Path best() {

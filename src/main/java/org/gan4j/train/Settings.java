@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
+import org.gan4j.config.ConfigLoader;
 import org.gan4j.config.ExperimentConfig;
 
 /**
@@ -42,7 +46,7 @@ final class Settings {
         List<String> out = new ArrayList<>();
         for (String k : new TreeSet<>(union(saved, now))) {
             String was = saved.containsKey(k) ? saved.get(k) : Defaults.VALUES.get(k);
-            if (!FREE.contains(k) && !java.util.Objects.equals(was, now.get(k))) {
+            if (!FREE.contains(k) && !Objects.equals(was, now.get(k))) {
                 out.add(k);
             }
         }
@@ -51,15 +55,20 @@ final class Settings {
 
     /** Every key's default, made on first need: a config's (defaults.yaml), and an API trainer's guard. */
     private static final class Defaults {
-        static final Map<String, String> VALUES = new LinkedHashMap<>(of(org.gan4j.config.ConfigLoader.defaults()));
+        static final Map<String, String> VALUES = new LinkedHashMap<>(of(ConfigLoader.defaults()));
 
         static {
-            VALUES.put("guard", Trainer.DEFAULT_GUARD.toString());
+            ExperimentConfig.Guard g = Trainer.DEFAULT_GUARD;
+            VALUES.put("guard.enabled", Boolean.toString(g.enabled()));
+            VALUES.put("guard.lr_factor", Double.toString(g.lrFactor()));
+            VALUES.put("guard.max_rollbacks", Integer.toString(g.maxRollbacks()));
+            VALUES.put("guard.pinned_logs", Integer.toString(g.pinnedLogs()));
+            VALUES.put("guard.max_grad_norm", Double.toString(g.maxGradNorm()));
         }
     }
 
-    private static java.util.Set<String> union(Map<String, String> a, Map<String, String> b) {
-        java.util.Set<String> s = new java.util.LinkedHashSet<>(a.keySet());
+    private static Set<String> union(Map<String, String> a, Map<String, String> b) {
+        Set<String> s = new LinkedHashSet<>(a.keySet());
         s.addAll(b.keySet());
         return s;
     }

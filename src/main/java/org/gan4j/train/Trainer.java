@@ -26,6 +26,7 @@ import org.gan4j.models.Generator;
 import org.gan4j.nn.Devices;
 import org.gan4j.nn.FlopCounter;
 import org.gan4j.nn.Layers;
+import org.gan4j.nn.Net;
 import org.gan4j.nn.Optimizers;
 import org.gan4j.nn.Params;
 import org.gan4j.nn.Seeds;
@@ -51,6 +52,8 @@ import org.gan4j.objectives.Objective;
  * }</pre>
  */
 public final class Trainer implements AutoCloseable {
+    /** The guard of a trainer built without optGuard: on, lr halved per rollback, at most 3, non-finite values only. */
+    public static final ExperimentConfig.Guard DEFAULT_GUARD = new ExperimentConfig.Guard(true, 0.5, 3, 0, 0);
     private final GanModel model;
     private final Dataset data;
     private final TrainStep stepper;
@@ -115,9 +118,6 @@ public final class Trainer implements AutoCloseable {
         this.guard = b.guard.enabled() ? new DivergenceGuard(b.guard) : null;
     }
 
-    /** The guard of a trainer built without optGuard: on, lr halved per rollback, at most 3, non-finite values only. */
-    public static final ExperimentConfig.Guard DEFAULT_GUARD = new ExperimentConfig.Guard(true, 0.5, 3, 0, 0);
-
     public static Builder builder() {
         return new Builder();
     }
@@ -170,8 +170,11 @@ public final class Trainer implements AutoCloseable {
                 try {
                     listeners.forEach(l -> l.onStep(this));
                 } catch (Diverged d) {
-                    diverged = d.getMessage();
+                    diverged = d.why;
                 }
+            }
+            if (diverged == null && step == steps && guard != null && !weightsFinite()) {
+                diverged = "non-finite weights at the last step"; // between the last row and the end
             }
             if (diverged != null) {
                 rollBack(diverged);
@@ -220,15 +223,20 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Whether every weight of G and D is finite: one sum in float64 (which no float32 values overflow), one sync. */
+    /** Whether every weight and statistic of G and D is finite: one sum in float64 (which no float32 values overflow), one sync. */
     private boolean weightsFinite() {
         try (PointerScope scope = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            ScalarTypeOptional f64 = new ScalarTypeOptional(torch.ScalarType.Double);
             Tensor acc = null;
-            for (Tensor p : Params.of(model.g())) {
-                acc = acc == null ? p.sum(new ScalarTypeOptional(torch.ScalarType.Double)) : acc.add(p.sum(new ScalarTypeOptional(torch.ScalarType.Double)));
-            }
-            for (Tensor p : Params.of(model.d())) {
-                acc = acc == null ? p.sum(new ScalarTypeOptional(torch.ScalarType.Double)) : acc.add(p.sum(new ScalarTypeOptional(torch.ScalarType.Double)));
+            for (Net n : List.of(model.g(), model.d())) {
+                for (Tensor[] ts : List.of(Params.of(n), Params.buffersOf(n))) {
+                    for (Tensor p : ts) {
+                        if (p.is_floating_point()) {
+                            Tensor s = p.sum(f64);
+                            acc = acc == null ? s : acc.add(s);
+                        }
+                    }
+                }
             }
             return acc == null || Double.isFinite(acc.item_double());
         }
@@ -247,10 +255,13 @@ public final class Trainer implements AutoCloseable {
         return guard;
     }
 
-    /** A save asked for in a diverged state: the step loop rolls back instead. */
-    private static final class Diverged extends RuntimeException {
-        Diverged(String why) {
-            super(why, null, false, false);
+    /** A save asked for in a diverged state: inside {@link #fit} the step rolls back instead; outside, one line. */
+    private static final class Diverged extends UserError {
+        final String why;
+
+        Diverged(String why, Path file, long step) {
+            super(file + ": not written, the weights at step " + step + " are not finite");
+            this.why = why;
         }
     }
 
@@ -334,7 +345,7 @@ public final class Trainer implements AutoCloseable {
      */
     public void save(Path file) {
         if (guard != null && !weightsFinite()) {
-            throw new Diverged("non-finite weights at a save");
+            throw new Diverged("non-finite weights at a save", file, step);
         }
         Ema ema = model.ema();
         byte[] payload;
@@ -735,7 +746,11 @@ public final class Trainer implements AutoCloseable {
             m.put("weight_clip", Double.toString(weightClip));
             m.put("lr_decay_start", Double.toString(lrDecayStart));
             m.put("g_bn_freeze", Double.toString(gBnFreeze));
-            m.put("guard", guard.toString());
+            m.put("guard.enabled", Boolean.toString(guard.enabled()));
+            m.put("guard.lr_factor", Double.toString(guard.lrFactor()));
+            m.put("guard.max_rollbacks", Integer.toString(guard.maxRollbacks()));
+            m.put("guard.pinned_logs", Integer.toString(guard.pinnedLogs()));
+            m.put("guard.max_grad_norm", Double.toString(guard.maxGradNorm()));
             return m;
         }
     }

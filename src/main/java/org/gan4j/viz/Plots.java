@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.gan4j.config.UserError;
+import org.gan4j.nn.Archives;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -86,7 +88,7 @@ public final class Plots {
             Files.createDirectories(file.toAbsolutePath().getParent());
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
-            throw new org.gan4j.config.UserError(file + ": cannot be written (" + org.gan4j.nn.Archives.reason(e, file) + ")");
+            throw new UserError(file + ": cannot be written (" + Archives.reason(e, file) + ")");
         } catch (LinkageError | java.awt.AWTError e) {
             // a Java runtime without its font libraries (seen on a bare GPU server) cannot draw
             // text; a finished run must not fail over a chart whose numbers are in metrics.csv
