@@ -16,12 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 import org.gan4j.config.ConfigLoader;
 import org.gan4j.config.ExperimentConfig;
 import org.gan4j.config.UserError;
 import org.gan4j.data.DataException;
+import org.gan4j.models.Generator;
+import org.gan4j.models.Models;
 import org.gan4j.nn.Net;
 import org.gan4j.nn.Tensors;
 import org.junit.jupiter.api.Test;
@@ -182,7 +187,7 @@ class FaultsTest {
         assertThat(t.guard().rollbacks()).isEqualTo(1);
         for (Path p : dir.stepCheckpoints()) {
             Checkpoint.Opened o = Checkpoint.open(p);
-            org.gan4j.models.Generator g = org.gan4j.models.Models.generator(o.header().config("x"));
+            Generator g = Models.generator(o.header().config("x"));
             Checkpoint.restore(o.payload(), g, null, null, null, null);
             assertThat(allFinite(weights(g))).as(p.toString()).isTrue();
         }
@@ -277,6 +282,31 @@ class FaultsTest {
         assertThat(tmpFile).doesNotExist();
         assertThat(Checkpoint.open(dir.latest()).header().step()).isEqualTo(100);
         assertThat(dir.checkpoint(200)).doesNotExist();
+    }
+
+    /** A format-2 checkpoint (one archive, no digests, as gan4j wrote before format 3) still loads and samples. */
+    @Test
+    void aFormat2CheckpointStillLoads() throws Exception {
+        ExperimentConfig c = toy(10);
+        Generator g = Models.generator(c);
+        OutputArchive root = new OutputArchive();
+        OutputArchive ga = new OutputArchive();
+        g.save(ga);
+        root.write("G", ga);
+        byte[] header = JSON.writeValueAsBytes(Map.of("format", 2, "step", 7, "config_yaml", ConfigLoader.toYaml(c),
+                "versions", Map.of(), "created", "2026-12-01T00:00:00Z"));
+        Tensor h = torch.empty(header.length).toType(torch.ScalarType.Byte);
+        h.data_ptr_byte().put(header);
+        root.write("header", h);
+        Path old = tmp.resolve("old.pt");
+        root.save_to(old.toString());
+
+        Checkpoint.Opened o = Checkpoint.open(old);
+        assertThat(o.header().format()).isEqualTo(2);
+        assertThat(o.header().step()).isEqualTo(7);
+        assertThat(o.header().sha256()).isNull();
+        Generator back = Sampler.load(old, false);
+        assertThat(Arrays.equals(weights(back), weights(g))).isTrue();
     }
 
     /** Rows of a healthy and of a diverged step, and the optional rules. */
