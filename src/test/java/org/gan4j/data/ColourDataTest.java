@@ -91,14 +91,7 @@ class ColourDataTest {
         java.nio.ByteBuffer.wrap(b).putInt(16, 60_000).putInt(20, 60_000);
         Files.write(dir.resolve("huge.png"), b);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.err;
-        ArrayDataset d;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            d = ImageFolder.load(dir.toString(), 32, 0);
-        } finally {
-            System.setErr(old);
-        }
+        ArrayDataset d = loadNamingSkips(dir, err);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("huge.png").contains("declares 60000x60000 pixels");
         assertThat(d.size()).isEqualTo(1);
     }
@@ -114,6 +107,17 @@ class ColourDataTest {
                 .hasMessageStartingWith("data.path: 2 images at 40000x40000 need").hasMessageContaining("data.limit");
     }
 
+    /** The folder at 32 px, what it names on stderr (the files it skipped) caught in {@code err}. */
+    private static ArrayDataset loadNamingSkips(Path dir, ByteArrayOutputStream err) {
+        PrintStream old = System.err;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            return ImageFolder.load(dir.toString(), 32, 0);
+        } finally {
+            System.setErr(old);
+        }
+    }
+
     @Test
     void folderImagesAreScaledCroppedAndUnreadableOnesNamed() throws Exception {
         Path dir = tmp.resolve("imgs");
@@ -124,14 +128,7 @@ class ColourDataTest {
         Files.writeString(dir.resolve("b/broken.png"), "not a png");
         Files.writeString(dir.resolve("notes.txt"), "ignored");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.err;
-        ArrayDataset d;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            d = ImageFolder.load(dir.toString(), 32, 0);
-        } finally {
-            System.setErr(old);
-        }
+        ArrayDataset d = loadNamingSkips(dir, err);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("broken.png").doesNotContain("notes.txt");
         assertThat(d.size()).isEqualTo(2);
         assertThat(d.sampleShape()).containsExactly(3, 32, 32);
